@@ -1,0 +1,51 @@
+/** Every error code the API can answer with, and the HTTP status it maps to. */
+export const errorStatus = {
+  bad_request: 400,
+  validation_failed: 400,
+  missing_audio: 400,
+  empty_file: 400,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  precondition_failed: 412,
+  payload_too_large: 413,
+  audio_too_long: 413,
+  unsupported_media_type: 415,
+  undecodable_audio: 422,
+  unprocessable: 422,
+  rate_limited: 429,
+  internal: 500,
+  engine_failed: 500,
+  engine_unavailable: 503,
+  storage_unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+/** The JSON body of every API failure. */
+export interface ErrorEnvelope {
+  error: { code: ErrorCode; message: string };
+}
+
+/** An error meant for the client: its message is safe to show to a person. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "AppError";
+    this.code = code;
+    this.status = errorStatus[code];
+  }
+
+  toEnvelope(): ErrorEnvelope {
+    return { error: { code: this.code, message: this.message } };
+  }
+}
+
+/** Narrows anything thrown into an {@link AppError}, hiding internals of unexpected failures. */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  return new AppError("internal", "Something went wrong on the server. Please try again.", { cause: error });
+}

@@ -1,0 +1,48 @@
+import { NextResponse } from "next/server";
+import { ZodError, type ZodType } from "zod";
+import { logger } from "@/lib/log";
+import { AppError, toAppError } from "./errors";
+
+type Handler<C> = (request: Request, context: C) => Promise<Response>;
+
+/**
+ * Wraps a route handler so that every failure becomes the JSON error envelope
+ * with the right status, and unexpected errors are logged without leaking details.
+ */
+export function withErrors<C>(handler: Handler<C>): Handler<C> {
+  return async (request, context) => {
+    try {
+      return await handler(request, context);
+    } catch (error) {
+      const appError = error instanceof ZodError ? fromZod(error) : toAppError(error);
+      if (appError.status >= 500) {
+        logger.error("request failed", {
+          method: request.method,
+          path: new URL(request.url).pathname,
+          code: appError.code,
+          cause: describeCause(error),
+        });
+      }
+      return NextResponse.json(appError.toEnvelope(), { status: appError.status });
+    }
+  };
+}
+
+/** Parses input with a zod schema, turning failures into a 400 with a readable message. */
+export function parseInput<T>(schema: ZodType<T>, input: unknown): T {
+  const result = schema.safeParse(input);
+  if (!result.success) throw fromZod(result.error);
+  return result.data;
+}
+
+function fromZod(error: ZodError): AppError {
+  const message = error.issues
+    .map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
+    .join("; ");
+  return new AppError("validation_failed", message || "The request is not valid.");
+}
+
+function describeCause(error: unknown): string {
+  const cause = error instanceof AppError && error.cause ? error.cause : error;
+  return cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+}
