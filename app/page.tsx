@@ -1,0 +1,5 @@
+import { Transcriber } from "@/components/transcriber/transcriber";
+
+export default function HomePage() {
+  return <Transcriber />;
+}

@@ -1,0 +1,117 @@
+import { spawn, spawnSync } from "node:child_process";
+import { createWriteStream } from "node:fs";
+import fs from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import { AppError } from "@/lib/http/errors";
+import { PCM_SAMPLE_RATE, type PcmAudio } from "./pcm";
+
+/** Which ffmpeg binary is used, and why. */
+export interface FfmpegBinary {
+  path: string;
+  source: "configured" | "system" | "bundled";
+}
+
+let resolved: FfmpegBinary | null = null;
+
+/**
+ * Finds ffmpeg: the configured `FFMPEG_PATH`, else the one on PATH, else the (2018) build
+ * shipped by `@ffmpeg-installer/ffmpeg`.
+ */
+export function resolveFfmpeg(configuredPath?: string): FfmpegBinary {
+  if (configuredPath) return { path: configuredPath, source: "configured" };
+  if (resolved) return resolved;
+  const probe = spawnSync("ffmpeg", ["-hide_banner", "-version"], { stdio: "ignore", timeout: 5000 });
+  if (probe.status === 0) {
+    resolved = { path: "ffmpeg", source: "system" };
+  } else {
+    const require = createRequire(path.join(process.cwd(), "package.json"));
+    const installer = require("@ffmpeg-installer/ffmpeg") as { path: string };
+    resolved = { path: installer.path, source: "bundled" };
+  }
+  return resolved;
+}
+
+/** Options for {@link decodeToPcm}. */
+export interface DecodeOptions {
+  ffmpegPath?: string;
+  /** Longer audio is refused with 413 `audio_too_long`. */
+  maxDurationSec: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Decodes the first audio track of any container ffmpeg reads into 16 kHz mono s16le PCM,
+ * streamed straight to `outputPath` (never held in memory). Failures become 422 errors a
+ * person can read; audio over the limit becomes 413.
+ */
+export async function decodeToPcm(inputPath: string, outputPath: string, options: DecodeOptions): Promise<PcmAudio> {
+  const ffmpeg = resolveFfmpeg(options.ffmpegPath);
+  const limit = options.maxDurationSec + 1;
+  const child = spawn(
+    ffmpeg.path,
+    [
+      ...["-hide_banner", "-nostdin", "-loglevel", "error", "-i", inputPath],
+      ...["-map", "0:a:0", "-vn", "-sn", "-dn", "-ac", "1", "-ar", String(PCM_SAMPLE_RATE)],
+      ...["-t", String(limit), "-f", "s16le", "-acodec", "pcm_s16le", "pipe:1"],
+    ],
+    { stdio: ["ignore", "pipe", "pipe"], signal: options.signal },
+  );
+  let stderr = "";
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (chunk: string) => {
+    if (stderr.length < 16_384) stderr += chunk;
+  });
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (code) => resolve(code));
+  });
+  try {
+    await pipeline(child.stdout, createWriteStream(outputPath));
+  } catch (error) {
+    child.kill("SIGKILL");
+    await exited.catch(() => undefined);
+    if (options.signal?.aborted) throw options.signal.reason;
+    throw new AppError("internal", "The decoded audio could not be written.", { cause: error });
+  }
+  const code = await exited.catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+      throw new AppError("engine_unavailable", "ffmpeg is not installed or FFMPEG_PATH is wrong.", { cause: error });
+    }
+    throw error;
+  });
+  const { size } = await fs.stat(outputPath);
+  const samples = Math.floor(size / 2);
+  if (code !== 0) {
+    throw new AppError("undecodable_audio", explainFailure(stderr), {
+      cause: new Error(`ffmpeg exited with ${code}: ${stderr.slice(0, 500)}`),
+    });
+  }
+  if (samples === 0) {
+    throw new AppError("undecodable_audio", "The file contains no audio that could be decoded.");
+  }
+  const durationSec = samples / PCM_SAMPLE_RATE;
+  if (durationSec > options.maxDurationSec) {
+    throw new AppError(
+      "audio_too_long",
+      `The audio is longer than the limit of ${formatMinutes(options.maxDurationSec)}. Split it into shorter files.`,
+    );
+  }
+  return { path: outputPath, sampleRate: PCM_SAMPLE_RATE, samples, durationSec };
+}
+
+function explainFailure(stderr: string): string {
+  if (/matches no streams|does not contain any stream|Output file #0 does not contain/i.test(stderr)) {
+    return "The file has no audio track.";
+  }
+  if (/Invalid data found|could not find codec|Unknown format|moov atom not found|EBML header parsing failed/i.test(stderr)) {
+    return "The file could not be decoded: it looks damaged or is not a supported audio format.";
+  }
+  return "The file could not be decoded as audio.";
+}
+
+function formatMinutes(seconds: number): string {
+  const minutes = seconds / 60;
+  return minutes >= 60 && minutes % 60 === 0 ? `${minutes / 60} h` : `${Math.round(minutes)} min`;
+}

@@ -1,0 +1,206 @@
+import { readPcm, streamPcm, type PcmAudio } from "@/lib/audio/pcm";
+import { AppError } from "@/lib/http/errors";
+import { TaskQueue } from "@/lib/util/serial-queue";
+import type { EngineInfo, EngineStatus, Segment, SpeechEngine, SpeechResult, TranscribeOptions } from "../types";
+import { resolvePackageFile, vadSource } from "./model-files";
+import { prepareWhisperModel } from "./prepare-model";
+import { SileroVad, VAD_FRAME_SAMPLES } from "./silero-vad";
+import { WhisperModel } from "./whisper-model";
+import { planWindows, type AudioWindow, type WindowPlanOptions } from "./windows";
+
+/** Settings of the local engine, from `AppConfig`. */
+export interface LocalEngineOptions {
+  modelDir: string;
+  threads: number;
+  windowSec: number;
+  beams: number;
+}
+
+interface LoadedModels {
+  whisper: WhisperModel;
+  vad: SileroVad;
+}
+
+const VAD_CHUNK_SAMPLES = 16_000;
+
+/**
+ * The embedded default: Whisper tiny.en (int8, onnxruntime-node) with Silero VAD cutting long
+ * audio into ≤28 s windows at silences. Models load once per process; requests take turns.
+ */
+export class LocalWhisperEngine implements SpeechEngine {
+  readonly info: EngineInfo = {
+    id: "local-whisper-tiny.en",
+    name: "Local Whisper tiny.en",
+    languages: ["en-US"],
+    multilingual: false,
+    diarization: false,
+  };
+
+  private loading: Promise<LoadedModels> | null = null;
+  private current: EngineStatus = { ready: false, state: "idle" };
+  private readonly queue = new TaskQueue(1);
+
+  constructor(private readonly options: LocalEngineOptions) {}
+
+  status(): EngineStatus {
+    return { ...this.current };
+  }
+
+  async warmUp(): Promise<void> {
+    await this.models();
+  }
+
+  async transcribe(audio: PcmAudio, options: TranscribeOptions): Promise<SpeechResult> {
+    const models = await this.models().catch((error: unknown) => {
+      throw new AppError("engine_unavailable", "The local speech engine could not be loaded.", { cause: error });
+    });
+    return this.queue.run(async () => {
+      options.signal?.throwIfAborted();
+      try {
+        const segments = await this.run(models, audio, options);
+        return {
+          segments,
+          text: segments.map((segment) => segment.text).join(" "),
+          language: "en",
+          durationSec: audio.durationSec,
+        };
+      } catch (error) {
+        if (error instanceof AppError || options.signal?.aborted) throw error;
+        throw new AppError("engine_failed", "The speech engine failed while transcribing this audio.", {
+          cause: error,
+        });
+      }
+    });
+  }
+
+  private models(): Promise<LoadedModels> {
+    this.loading ??= this.load();
+    return this.loading;
+  }
+
+  private async load(): Promise<LoadedModels> {
+    const started = Date.now();
+    this.current = { ready: false, state: "loading" };
+    try {
+      const files = await prepareWhisperModel(this.options.modelDir);
+      const [whisper, vad] = await Promise.all([
+        WhisperModel.load(files, { threads: this.options.threads, beams: this.options.beams }),
+        SileroVad.load(resolvePackageFile(vadSource)),
+      ]);
+      this.current = { ready: true, state: "ready", loadMs: Date.now() - started };
+      return { whisper, vad };
+    } catch (error) {
+      this.current = { ready: false, state: "failed", error: "The local speech model could not be loaded." };
+      this.loading = null;
+      throw error;
+    }
+  }
+
+  /**
+   * VAD runs ahead of Whisper: windows are decoded as soon as the speech after them has been
+   * seen, so the two models overlap on the CPU and memory stays bounded by one window.
+   */
+  private async run(models: LoadedModels, audio: PcmAudio, options: TranscribeOptions): Promise<Segment[]> {
+    const plan: WindowPlanOptions = {
+      sampleRate: audio.sampleRate,
+      frameSamples: VAD_FRAME_SAMPLES,
+      maxWindowSec: this.options.windowSec,
+    };
+    const probabilities: number[] = [];
+    let vadDone = false;
+    let vadError: unknown = null;
+    let wake: (() => void) | null = null;
+    const notify = () => {
+      wake?.();
+      wake = null;
+    };
+
+    const vadTask = (async () => {
+      const stream = models.vad.createStream();
+      for await (const chunk of streamPcm(audio, VAD_CHUNK_SAMPLES)) {
+        if (options.signal?.aborted) break;
+        probabilities.push(...(await stream.push(chunk)));
+        notify();
+      }
+      probabilities.push(...(await stream.flush()));
+    })()
+      .catch((error: unknown) => {
+        vadError = error;
+      })
+      .finally(() => {
+        vadDone = true;
+        notify();
+      });
+
+    const segments: Segment[] = [];
+    let cursor = 0;
+    try {
+      for (;;) {
+        options.signal?.throwIfAborted();
+        if (vadError) throw vadError;
+        const done = vadDone;
+        const frontier = Math.min(audio.samples, probabilities.length * VAD_FRAME_SAMPLES);
+        const next = nextWindow(planWindows(probabilities, frontier, plan), cursor, done);
+        if (!next) {
+          if (done) break;
+          await new Promise<void>((resolve) => (wake = resolve));
+          continue;
+        }
+        const decoded = await this.decodeWindow(models.whisper, audio, next);
+        segments.push(...decoded.segments);
+        cursor = resumePoint(next, decoded.endSample, probabilities, plan);
+        options.onProgress?.(Math.min(cursor / audio.samples, 0.999));
+      }
+    } finally {
+      await vadTask;
+    }
+    options.onProgress?.(1);
+    return segments;
+  }
+
+  /** Decodes one window; `endSample` is where Whisper's last segment ended. */
+  private async decodeWindow(whisper: WhisperModel, audio: PcmAudio, window: AudioWindow) {
+    const samples = await readPcm(audio, window.start, window.end - window.start);
+    const ids = await whisper.decode(samples);
+    const offset = window.start / audio.sampleRate;
+    const length = samples.length / audio.sampleRate;
+    const pieces = whisper.tokenizer.segment(ids, length);
+    const lastEnd = pieces.at(-1)?.end ?? 0;
+    return {
+      endSample: window.start + Math.round(lastEnd * audio.sampleRate),
+      segments: pieces.map((segment) => ({
+        start: round(offset + segment.start),
+        end: round(offset + segment.end),
+        text: segment.text,
+      })),
+    };
+  }
+}
+
+/** The first planned window not yet decoded; the last one waits until the VAD has finished. */
+function nextWindow(windows: AudioWindow[], cursor: number, vadDone: boolean): AudioWindow | null {
+  const open = windows.filter((window) => window.end > cursor);
+  const ready = vadDone ? open : open.slice(0, -1);
+  const first = ready[0];
+  return first ? { start: Math.max(first.start, cursor), end: first.end } : null;
+}
+
+/**
+ * Whisper sometimes stops before the end of its window. As in Whisper's own long-form loop, the
+ * rest is decoded again from its last timestamp when the VAD heard speech there.
+ */
+function resumePoint(window: AudioWindow, endSample: number, probabilities: number[], plan: WindowPlanOptions): number {
+  const minimumAdvance = plan.sampleRate;
+  const leftover = window.end - endSample;
+  if (endSample - window.start < minimumAdvance || leftover < minimumAdvance) return window.end;
+  const firstFrame = Math.ceil(endSample / plan.frameSamples);
+  const lastFrame = Math.floor(window.end / plan.frameSamples);
+  for (let frame = firstFrame; frame < lastFrame; frame++) {
+    if ((probabilities[frame] ?? 0) >= 0.5) return endSample;
+  }
+  return window.end;
+}
+
+function round(seconds: number): number {
+  return Math.round(seconds * 100) / 100;
+}

@@ -1,0 +1,71 @@
+import * as ort from "onnxruntime-node";
+
+/** Samples per frame Silero VAD v5 takes at 16 kHz, and the context it keeps from the last frame. */
+export const VAD_FRAME_SAMPLES = 512;
+const CONTEXT_SAMPLES = 64;
+
+/** Silero VAD v5 on onnxruntime-node: one speech probability per 32 ms frame. */
+export class SileroVad {
+  private constructor(private readonly session: ort.InferenceSession) {}
+
+  /** Loads the model; one session can serve many sequential streams. */
+  static async load(modelPath: string): Promise<SileroVad> {
+    const session = await ort.InferenceSession.create(modelPath, {
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      executionMode: "sequential",
+      graphOptimizationLevel: "all",
+    });
+    return new SileroVad(session);
+  }
+
+  /** Starts a fresh stream with its own recurrent state. */
+  createStream(): VadStream {
+    return new VadStream(this.session);
+  }
+}
+
+/** Feeds audio of any chunk size and collects one probability per complete frame. */
+export class VadStream {
+  private readonly state = new Float32Array(2 * 128);
+  private readonly input = new Float32Array(CONTEXT_SAMPLES + VAD_FRAME_SAMPLES);
+  private readonly sampleRate = new ort.Tensor("int64", BigInt64Array.of(16000n), []);
+  private pending = new Float32Array(0);
+
+  constructor(private readonly session: ort.InferenceSession) {}
+
+  /** Returns the probabilities of the frames completed by this chunk. */
+  async push(chunk: Float32Array): Promise<number[]> {
+    const joined = new Float32Array(this.pending.length + chunk.length);
+    joined.set(this.pending);
+    joined.set(chunk, this.pending.length);
+    const probabilities: number[] = [];
+    let offset = 0;
+    for (; offset + VAD_FRAME_SAMPLES <= joined.length; offset += VAD_FRAME_SAMPLES) {
+      probabilities.push(await this.runFrame(joined.subarray(offset, offset + VAD_FRAME_SAMPLES)));
+    }
+    this.pending = joined.slice(offset);
+    return probabilities;
+  }
+
+  /** Pads the last partial frame with silence and returns its probability, if any. */
+  async flush(): Promise<number[]> {
+    if (this.pending.length === 0) return [];
+    const frame = new Float32Array(VAD_FRAME_SAMPLES);
+    frame.set(this.pending);
+    this.pending = new Float32Array(0);
+    return [await this.runFrame(frame)];
+  }
+
+  private async runFrame(frame: Float32Array): Promise<number> {
+    this.input.set(frame, CONTEXT_SAMPLES);
+    const result = await this.session.run({
+      input: new ort.Tensor("float32", this.input, [1, this.input.length]),
+      state: new ort.Tensor("float32", this.state, [2, 1, 128]),
+      sr: this.sampleRate,
+    });
+    this.state.set(result.stateN!.data as Float32Array);
+    this.input.copyWithin(0, VAD_FRAME_SAMPLES);
+    return (result.output!.data as Float32Array)[0] ?? 0;
+  }
+}

@@ -1,0 +1,59 @@
+import type { PcmAudio } from "@/lib/audio/pcm";
+
+/** One timed piece of a transcript. Times are seconds from the start of the audio. */
+export interface Segment {
+  start: number;
+  end: number;
+  text: string;
+  speaker?: string;
+}
+
+/** What an engine can do; shown in the UI and in `/api/health`. */
+export interface EngineInfo {
+  /** Stable identifier stored with each transcript, e.g. `local-whisper-tiny.en`. */
+  id: string;
+  /** Human-readable name, e.g. `Local Whisper tiny.en`. */
+  name: string;
+  /** BCP-47 locales the engine accepts; `auto` is listed when it detects the language itself. */
+  languages: string[];
+  multilingual: boolean;
+  diarization: boolean;
+}
+
+/** Whether the engine can take work right now. */
+export interface EngineStatus {
+  ready: boolean;
+  state: "idle" | "loading" | "ready" | "failed";
+  /** Present when loading failed: a message safe to show. */
+  error?: string;
+  /** Milliseconds the model took to load, once loaded. */
+  loadMs?: number;
+}
+
+/** Per-request choices. */
+export interface TranscribeOptions {
+  language: string;
+  diarize: boolean;
+  signal?: AbortSignal;
+  /** Called with the fraction (0..1) of the audio processed so far. */
+  onProgress?: (fraction: number) => void;
+}
+
+/** An engine's answer for one file. */
+export interface SpeechResult {
+  text: string;
+  segments: Segment[];
+  language: string;
+  durationSec: number;
+}
+
+/** A speech-to-text engine for whole files. Implementations map vendor errors to `AppError`s. */
+export interface SpeechEngine {
+  readonly info: EngineInfo;
+  /** Current readiness, without side effects. */
+  status(): EngineStatus;
+  /** Loads models or checks credentials; safe to call many times, resolves once ready. */
+  warmUp(): Promise<void>;
+  /** Transcribes decoded 16 kHz mono audio. Rejects with an `AppError`. */
+  transcribe(audio: PcmAudio, options: TranscribeOptions): Promise<SpeechResult>;
+}
