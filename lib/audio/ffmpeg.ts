@@ -92,12 +92,7 @@ export async function decodeToPcm(inputPath: string, outputPath: string, options
     throw new AppError("undecodable_audio", "The file contains no audio that could be decoded.");
   }
   const durationSec = samples / PCM_SAMPLE_RATE;
-  if (durationSec > options.maxDurationSec) {
-    throw new AppError(
-      "audio_too_long",
-      `The audio is longer than the limit of ${formatMinutes(options.maxDurationSec)}. Split it into shorter files.`,
-    );
-  }
+  if (durationSec > options.maxDurationSec) throw audioTooLong(options.maxDurationSec);
   return { path: outputPath, sampleRate: PCM_SAMPLE_RATE, samples, durationSec };
 }
 
@@ -114,4 +109,59 @@ function explainFailure(stderr: string): string {
 function formatMinutes(seconds: number): string {
   const minutes = seconds / 60;
   return minutes >= 60 && minutes % 60 === 0 ? `${minutes / 60} h` : `${Math.round(minutes)} min`;
+}
+
+/** What a quick look at the start of a file found. */
+export interface AudioProbe {
+  /** Duration the container declares, when it declares one. */
+  declaredDurationSec: number | null;
+}
+
+/**
+ * Decodes the first two seconds to check that the file has a decodable audio track, and reads
+ * the duration the container declares. Fails with 422 (`undecodable_audio`) like {@link decodeToPcm}.
+ */
+export async function probeAudio(inputPath: string, options: { ffmpegPath?: string }): Promise<AudioProbe> {
+  const ffmpeg = resolveFfmpeg(options.ffmpegPath);
+  const child = spawn(
+    ffmpeg.path,
+    [
+      ...["-hide_banner", "-nostdin", "-i", inputPath, "-map", "0:a:0", "-vn", "-ac", "1"],
+      ...["-ar", String(PCM_SAMPLE_RATE), "-t", "2", "-f", "s16le", "pipe:1"],
+    ],
+    { stdio: ["ignore", "pipe", "pipe"], timeout: 30_000 },
+  );
+  let decodedBytes = 0;
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (decodedBytes += chunk.length));
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (chunk: string) => {
+    if (stderr.length < 32_768) stderr += chunk;
+  });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once("error", (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === "ENOENT"
+          ? new AppError("engine_unavailable", "ffmpeg is not installed or FFMPEG_PATH is wrong.", { cause: error })
+          : error,
+      ),
+    );
+    child.once("close", resolve);
+  });
+  if (code !== 0 || decodedBytes === 0) {
+    throw new AppError("undecodable_audio", decodedBytes === 0 && code === 0 ? "The file contains no audio that could be decoded." : explainFailure(stderr), {
+      cause: new Error(`ffmpeg probe exited with ${code}: ${stderr.slice(-500)}`),
+    });
+  }
+  const match = /Duration:\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)/.exec(stderr);
+  const declaredDurationSec = match ? Number(match[1]) * 3600 + Number(match[2]) * 60 + Number(match[3]) : null;
+  return { declaredDurationSec };
+}
+
+/** The 413 error for audio over the duration limit. */
+export function audioTooLong(maxDurationSec: number): AppError {
+  return new AppError(
+    "audio_too_long",
+    `The audio is longer than the limit of ${formatMinutes(maxDurationSec)}. Split it into shorter files.`,
+  );
 }

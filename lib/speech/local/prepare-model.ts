@@ -65,17 +65,18 @@ export async function prepareWhisperModel(modelDir: string): Promise<PreparedMod
   const graph = model.graph;
   if (!graph) throw new Error("The Whisper model has no graph.");
 
-  const decoderNode = graph.node.find((node) => node.opType === "BpeDecoder");
-  const beamSearch = graph.node.find((node) => node.opType === "BeamSearch");
-  if (!decoderNode || !beamSearch) throw new Error("The Whisper model does not have the expected nodes.");
+  const nodes = graph.node ?? [];
+  const decoderNode = nodes.find((node) => node.opType === "BpeDecoder");
+  const beamSearch = nodes.find((node) => node.opType === "BeamSearch");
+  if (!decoderNode || !beamSearch?.input || !graph.input) throw new Error("The Whisper model does not have the expected nodes.");
 
   const tokenizer = extractTokenizer(decoderNode);
   const vocabSize = tokenizer.vocabSize;
-  graph.node = graph.node.filter((node) => node.opType !== "BpeDecoder" && node.opType !== "Cast");
+  graph.node = nodes.filter((node) => node.opType !== "BpeDecoder" && node.opType !== "Cast");
   beamSearch.input[7] = "vocab_mask";
   graph.input.push(tensorInfo("vocab_mask", [vocabSize]));
   graph.output = [tensorInfo("sequences", ["batch", "returns", "length"])];
-  model.opsetImport = model.opsetImport.filter((opset) => opset.domain !== "ai.onnx.contrib");
+  model.opsetImport = (model.opsetImport ?? []).filter((opset) => opset.domain !== "ai.onnx.contrib");
 
   await fs.mkdir(modelDir, { recursive: true });
   await writeAtomic(paths.model, onnx.ModelProto.encode(model).finish());

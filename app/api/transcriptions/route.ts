@@ -1,0 +1,28 @@
+// POST /api/transcriptions: upload audio (multipart) and start transcribing it.
+import path from "node:path";
+import { NextResponse } from "next/server";
+import { sniffLength } from "@/lib/audio/detect-format";
+import { parseMultipart, removeAll } from "@/lib/http/multipart";
+import { parseInput, withErrors } from "@/lib/http/route";
+import { getServices } from "@/lib/transcripts/context";
+import { startTranscription, transcriptionFieldsSchema } from "@/lib/transcripts/transcriptions";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const POST = withErrors(async (request: Request) => {
+  const services = getServices();
+  const form = await parseMultipart(request, {
+    fileField: "audio",
+    maxFileBytes: services.config.audio.maxUploadBytes,
+    headBytes: sniffLength,
+    tempDir: path.join(services.tempDir, "uploads"),
+  });
+  try {
+    const fields = parseInput(transcriptionFieldsSchema, form.fields);
+    const started = await startTranscription(form.file, fields, services);
+    return NextResponse.json(started, { status: 202, headers: { Location: `/api/transcriptions/${started.id}` } });
+  } finally {
+    if (form.file) await removeAll([form.file.path]);
+  }
+});

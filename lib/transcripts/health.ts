@@ -1,0 +1,36 @@
+import { getServices } from "./context";
+
+/** What `GET /api/health` reports. */
+export interface HealthReport {
+  status: "ok" | "starting" | "degraded";
+  engines: {
+    speech: {
+      id: string;
+      name: string;
+      ready: boolean;
+      state: string;
+      languages: string[];
+      multilingual: boolean;
+      diarization: boolean;
+      loadMs?: number;
+      error?: string;
+    };
+  };
+  storage: { ready: boolean; provider: string; error?: string };
+  limits: { maxUploadBytes: number; maxDurationSec: number };
+}
+
+/** Readiness of the engine and storage; starts loading the engine if nobody has yet. */
+export async function getHealth(services = getServices()): Promise<HealthReport> {
+  const { engine, recordings, config } = services;
+  const speech = engine.status();
+  if (speech.state === "idle") void engine.warmUp().catch(() => undefined);
+  const storage = await recordings.health();
+  const status = speech.state === "failed" || !storage.ready ? "degraded" : speech.ready ? "ok" : "starting";
+  return {
+    status,
+    engines: { speech: { ...engine.info, ...speech } },
+    storage,
+    limits: { maxUploadBytes: config.audio.maxUploadBytes, maxDurationSec: config.audio.maxDurationSec },
+  };
+}

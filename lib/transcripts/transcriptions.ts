@@ -1,0 +1,220 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import { z } from "zod";
+import { audioTooLong, decodeToPcm, probeAudio } from "@/lib/audio/ffmpeg";
+import { detectFormat, type DetectedFormat } from "@/lib/audio/detect-format";
+import { inspectWav } from "@/lib/audio/wav";
+import { AppError } from "@/lib/http/errors";
+import { removeAll, type UploadedFile } from "@/lib/http/multipart";
+import type { JobContext, JobStatus, TranscriptionJob } from "@/lib/jobs/types";
+import { createId } from "@/lib/util/ids";
+import { getServices, type ServiceContext } from "./context";
+import type { Transcript, TranscriptSettings } from "./types";
+
+/** The owner of everything until sign-in exists. */
+export const LOCAL_OWNER = "local";
+
+/** Form fields accepted with an upload. */
+export const transcriptionFieldsSchema = z.object({
+  language: z
+    .string()
+    .trim()
+    .regex(/^(auto|[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*)$/, "must be a language code such as en-US, or auto")
+    .default("auto"),
+  diarize: z
+    .enum(["true", "false", "on", "off", "1", "0", ""])
+    .default("false")
+    .transform((value) => value === "true" || value === "on" || value === "1"),
+  speakers: z.coerce.number().int().min(1).max(20).optional(),
+});
+
+export type TranscriptionFields = z.infer<typeof transcriptionFieldsSchema>;
+
+/** Answer of {@link startTranscription}. */
+export interface StartedTranscription {
+  id: string;
+  status: JobStatus;
+  recordingId: string;
+}
+
+/** A job as `GET /api/transcriptions/:id` shows it. */
+export interface TranscriptionView {
+  id: string;
+  recordingId: string;
+  status: JobStatus;
+  progress: number;
+  error?: { code: string; message: string };
+  transcript?: Transcript;
+}
+
+/**
+ * Validates an uploaded file (real format from its bytes, WAV header sanity, a decodable audio
+ * track, limits), stores it as a recording, then queues its transcription. The temporary file
+ * is consumed or deleted whatever happens.
+ */
+export async function startTranscription(
+  file: UploadedFile | null,
+  fields: TranscriptionFields,
+  services: ServiceContext = getServices(),
+): Promise<StartedTranscription> {
+  if (!file) throw new AppError("missing_audio", "No audio was sent. Attach a file in the “audio” field.");
+  try {
+    const format = await validateUpload(file, services);
+    const settings = resolveSettings(fields, services);
+    const id = createId();
+    const recordingId = createId();
+    const now = new Date().toISOString();
+    const title = titleFrom(file.clientName, now);
+    await services.recordings.saveFromFile(
+      LOCAL_OWNER,
+      {
+        id: recordingId,
+        name: storedName(file.clientName, format),
+        createdAt: now,
+        durationSec: format.declaredDurationSec,
+        sizeBytes: file.size,
+        contentType: format.mime,
+        language: settings.language,
+        transcriptionId: id,
+      },
+      file.path,
+    );
+    const job: TranscriptionJob = {
+      id,
+      owner: LOCAL_OWNER,
+      recordingId,
+      title,
+      settings,
+      status: "queued",
+      progress: 0,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await services.jobs.enqueue(job, (queued, context) => runTranscription(queued, context, services));
+    return { id, status: "queued", recordingId };
+  } finally {
+    await removeAll([file.path]);
+  }
+}
+
+/** The state of a transcription job, or 404. */
+export async function getTranscription(id: string, services = getServices()): Promise<TranscriptionView> {
+  const job = await services.jobs.get(id);
+  if (!job) throw new AppError("not_found", "No transcription has this id.");
+  return {
+    id: job.id,
+    recordingId: job.recordingId,
+    status: job.status,
+    progress: job.progress,
+    ...(job.error ? { error: job.error } : {}),
+    ...(job.transcript ? { transcript: job.transcript } : {}),
+  };
+}
+
+async function validateUpload(file: UploadedFile, services: ServiceContext) {
+  if (file.size === 0) throw new AppError("empty_file", "The file is empty.");
+  const format: DetectedFormat | null = detectFormat(file.head);
+  if (!format) {
+    throw new AppError(
+      "unsupported_media_type",
+      "This file is not a supported audio or video format. Use WAV, MP3, OGG/Opus, WebM, M4A/AAC, FLAC or a video with an audio track.",
+    );
+  }
+  if (format.format === "wav") {
+    const wav = inspectWav(file.head, file.size);
+    if ("problem" in wav) throw new AppError("undecodable_audio", wav.message);
+  }
+  const { config } = services;
+  const probe = await probeAudio(file.path, { ffmpegPath: config.audio.ffmpegPath });
+  if (probe.declaredDurationSec !== null && probe.declaredDurationSec > config.audio.maxDurationSec + 1) {
+    throw audioTooLong(config.audio.maxDurationSec);
+  }
+  return { ...format, declaredDurationSec: probe.declaredDurationSec };
+}
+
+function resolveSettings(fields: TranscriptionFields, services: ServiceContext): TranscriptSettings {
+  const { info } = services.engine;
+  let language = fields.language;
+  if (!info.multilingual) {
+    const base = language.split("-")[0]?.toLowerCase();
+    if (language !== "auto" && base !== "en") {
+      throw new AppError(
+        "unprocessable",
+        `${info.name} understands English only. Choose English, or configure a multilingual engine.`,
+      );
+    }
+    language = language === "auto" ? (info.languages[0] ?? "en-US") : language;
+  }
+  return {
+    language,
+    diarize: fields.diarize && info.diarization,
+    ...(fields.speakers ? { speakers: fields.speakers } : {}),
+  };
+}
+
+async function runTranscription(job: TranscriptionJob, context: JobContext, services: ServiceContext) {
+  const { config, engine, recordings } = services;
+  const started = Date.now();
+  const source = await recordings.localPath(job.owner, job.recordingId);
+  if (!source) throw new AppError("not_found", "The recording was deleted before it could be transcribed.");
+  await fs.mkdir(services.tempDir, { recursive: true });
+  const pcmPath = path.join(services.tempDir, `${job.id}.pcm`);
+  try {
+    const audio = await decodeToPcm(source, pcmPath, {
+      ffmpegPath: config.audio.ffmpegPath,
+      maxDurationSec: config.audio.maxDurationSec,
+      signal: context.signal,
+    });
+    await recordings.updateMetadata(job.owner, job.recordingId, { durationSec: round(audio.durationSec) });
+    const result = await engine.transcribe(audio, {
+      language: job.settings.language,
+      diarize: job.settings.diarize,
+      signal: context.signal,
+      onProgress: context.reportProgress,
+    });
+    const now = new Date().toISOString();
+    return {
+      id: job.id,
+      recordingId: job.recordingId,
+      title: job.title,
+      text: result.text,
+      segments: result.segments,
+      language: job.settings.language,
+      durationSec: round(result.durationSec),
+      engine: engine.info.id,
+      settings: job.settings,
+      createdAt: job.createdAt,
+      updatedAt: now,
+      processingMs: Date.now() - started,
+    } satisfies Transcript;
+  } finally {
+    await removeAll([pcmPath]);
+  }
+}
+
+/** A display title from the client's file name (untrusted: trimmed, control characters removed). */
+export function titleFrom(clientName: string, isoDate: string): string {
+  const base = sanitizeName(clientName).replace(/\.[a-z0-9]{1,5}$/i, "");
+  return base && !/^(blob|audio|recording)$/i.test(base) ? base : `Recording ${isoDate.slice(0, 16).replace("T", " ")}`;
+}
+
+/** A safe file name for storage and downloads: never used as a path component by itself. */
+export function storedName(clientName: string, format: DetectedFormat): string {
+  const base = sanitizeName(clientName).replace(/\.[a-z0-9]{1,5}$/i, "") || "recording";
+  return `${base}.${format.extension}`;
+}
+
+function sanitizeName(name: string): string {
+  return name
+    .normalize("NFKC")
+    .split(/[\\/]/)
+    .pop()!
+    .replace(/[\u0000-\u001f\u007f<>:"|?*]/g, "")
+    .replace(/\s+/g, " ")
+    .trim()
+    .slice(0, 120);
+}
+
+function round(seconds: number): number {
+  return Math.round(seconds * 100) / 100;
+}

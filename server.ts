@@ -1,0 +1,76 @@
+// Custom server: Next.js request handler plus WebSocket upgrades, with graceful shutdown.
+import http from "node:http";
+import next from "next";
+import { getConfig } from "@/lib/config";
+import { logger } from "@/lib/log";
+import { getServices } from "@/lib/transcripts/context";
+
+/** Starts the HTTP server and resolves once it listens; the returned function stops it. */
+export async function startServer(options: { dev: boolean; port?: number; host?: string }) {
+  const config = getConfig();
+  const port = options.port ?? config.server.port;
+  const host = options.host ?? config.server.host;
+  const app = next({ dev: options.dev, hostname: host, port });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+  const upgrade = app.getUpgradeHandler();
+
+  const server = http.createServer((request, response) => {
+    void handle(request, response);
+  });
+  server.on("upgrade", (request, socket, head) => {
+    if (request.url?.startsWith("/_next/")) {
+      void upgrade(request, socket, head);
+      return;
+    }
+    socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
+  });
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, resolve);
+  });
+  logger.info("server listening", { url: `http://localhost:${port}`, dev: options.dev });
+
+  const services = getServices();
+  if (config.speech.preload) {
+    const started = Date.now();
+    services.engine
+      .warmUp()
+      .then(() => logger.info("speech engine ready", { engine: services.engine.info.id, ms: Date.now() - started }))
+      .catch((error: unknown) => logger.error("speech engine failed to load", { error: String(error) }));
+  }
+
+  return async function stop() {
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    await app.close?.();
+  };
+}
+
+async function main() {
+  const config = getConfig();
+  const stop = await startServer({ dev: config.env === "development" });
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info("shutting down", { signal });
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    void stop().then(() => process.exit(0));
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+if (process.argv[1] && /server\.(ts|js)$/.test(process.argv[1])) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
