@@ -95,7 +95,9 @@ export async function parseMultipart(request: Request, limits: MultipartLimits):
         callback(null, chunk);
       },
     });
-    fileWrites.push(pipeline(stream, counter, createWriteStream(target)));
+    const write = pipeline(stream, counter, createWriteStream(target));
+    write.catch(() => undefined);
+    fileWrites.push(write);
   });
 
   try {

@@ -32,3 +32,8 @@ export function getServices(): ServiceContext {
   }
   return holder[globalKey];
 }
+
+/** Drops the cached context so the next call rebuilds it from fresh configuration (tests). */
+export function resetServices(): void {
+  delete (globalThis as Holder)[globalKey];
+}

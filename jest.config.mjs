@@ -1,0 +1,17 @@
+import nextJest from "next/jest.js";
+
+const createJestConfig = nextJest({ dir: "./" });
+
+/** @type {import('jest').Config} */
+const config = {
+  testEnvironment: "<rootDir>/tests/node-environment.cjs",
+  roots: ["<rootDir>/tests"],
+  testMatch: ["**/*.test.ts"],
+  testPathIgnorePatterns: ["/node_modules/", "/tests/e2e/"],
+  moduleNameMapper: { "^@/(.*)$": "<rootDir>/$1" },
+  setupFiles: ["<rootDir>/tests/setup-env.ts"],
+  testTimeout: 120_000,
+  maxWorkers: 2,
+};
+
+export default createJestConfig(config);
