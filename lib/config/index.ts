@@ -1,4 +1,5 @@
 import path from "node:path";
+import { loadEnvConfig } from "@next/env";
 import { z } from "zod";
 
 const booleanish = z
@@ -95,7 +96,11 @@ type ConfigHolder = { [globalKey]?: AppConfig };
 /** The process-wide configuration, parsed once from `process.env`. */
 export function getConfig(): AppConfig {
   const holder = globalThis as ConfigHolder;
-  holder[globalKey] ??= parseConfig(process.env);
+  if (!holder[globalKey]) {
+    // .env, .env.local and .env.<mode> files, as Next.js reads them; real environment wins.
+    loadEnvConfig(process.cwd(), process.env.NODE_ENV === "development", { info: () => {}, error: console.error });
+    holder[globalKey] = parseConfig(process.env);
+  }
   return holder[globalKey];
 }
 
