@@ -5,6 +5,10 @@ const config = [
   ...nextVitals,
   ...nextTs,
   {
+    files: ["**/*.cjs"],
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+  {
     ignores: [".next/**", "node_modules/**", ".cache/**", "data/**", "scratch/**", "test-results/**", "playwright-report/**", "next-env.d.ts"],
   },
 ];

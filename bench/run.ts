@@ -1,5 +1,5 @@
 // npm run bench: engine and end-to-end speed, WER, memory and start-up time, printed as JSON.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -21,7 +21,6 @@ function pickInput(workDir: string) {
   if (found) return { ...found, label: path.basename(found.audio) };
   // Without the shared evaluation set: five minutes of the bundled fixture, looped.
   const audio = path.join(workDir, "jfk-looped.wav");
-  const { execFileSync } = require("node:child_process") as typeof import("node:child_process");
   execFileSync("ffmpeg", ["-loglevel", "error", "-y", "-stream_loop", "27", "-i", path.join(root, "tests/fixtures/jfk.wav"), audio]);
   return { audio, reference: null, label: "jfk.wav looped 28x" };
 }

@@ -29,7 +29,7 @@ export function SiteHeader() {
       <div className="mx-auto flex h-14 max-w-[1480px] items-center gap-4 px-4 sm:gap-8 sm:px-6">
         <Link href="/" className={cn("flex items-center gap-2.5 rounded-lg", headerRing)}>
           <LogoMark className="size-7" />
-          <span className="text-[15px] font-semibold tracking-tight text-zinc-900 dark:text-white">
+          <span className="sr-only text-[15px] font-semibold tracking-tight text-zinc-900 dark:text-white sm:not-sr-only">
             Transcribe
           </span>
         </Link>

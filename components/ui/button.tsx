@@ -26,7 +26,13 @@ const sizes: Record<Size, string> = {
   lg: "h-11 gap-2 rounded-xl px-5 text-[15px]",
 };
 
-export function Button({ variant = "secondary", size = "md", type = "button", className, ...props }: ButtonProps) {
+export function Button({
+  variant = "secondary",
+  size = "md",
+  type = "button",
+  className,
+  ...props
+}: ButtonProps) {
   return (
     <button
       type={type}

@@ -29,8 +29,12 @@ export function CardHeader({ title, description, icon, actions, className }: Car
       <div className="flex min-w-0 items-start gap-2.5">
         {icon ? <span className="mt-0.5 text-zinc-500 dark:text-zinc-400 [&_svg]:size-4">{icon}</span> : null}
         <div className="min-w-0">
-          <h2 className="text-[15px] font-semibold tracking-tight text-zinc-900 dark:text-zinc-50">{title}</h2>
-          {description ? <p className="mt-0.5 text-[13px] text-zinc-600 dark:text-zinc-400">{description}</p> : null}
+          <h2 className="text-[15px] font-semibold tracking-tight text-zinc-900 dark:text-zinc-50">
+            {title}
+          </h2>
+          {description ? (
+            <p className="mt-0.5 text-[13px] text-zinc-600 dark:text-zinc-400">{description}</p>
+          ) : null}
         </div>
       </div>
       {actions ? <div className="flex shrink-0 items-center gap-2">{actions}</div> : null}

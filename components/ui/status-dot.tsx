@@ -14,7 +14,9 @@ export function StatusDot({ tone, pulse = false }: { tone: StatusTone; pulse?: b
   return (
     <span className="relative inline-flex size-2.5 shrink-0" aria-hidden="true">
       {pulse ? (
-        <span className={cn("absolute inline-flex size-full animate-ping rounded-full opacity-60", tones[tone])} />
+        <span
+          className={cn("absolute inline-flex size-full animate-ping rounded-full opacity-60", tones[tone])}
+        />
       ) : null}
       <span className={cn("relative inline-flex size-2.5 rounded-full", tones[tone])} />
     </span>

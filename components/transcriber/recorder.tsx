@@ -1,0 +1,102 @@
+"use client";
+
+import { useEffect } from "react";
+import { Button } from "@/components/ui/button";
+import { MicIcon, StopIcon } from "@/components/ui/icons";
+import { Kbd } from "@/components/ui/kbd";
+import { formatClock } from "./format";
+import { LevelMeter } from "./level-meter";
+import { useRecorder } from "./use-recorder";
+
+export interface RecorderProps {
+  /** Blocks starting a new recording (a running recording can always be stopped). */
+  disabled: boolean;
+  onRecorded: (file: File) => void;
+  onError: (message: string) => void;
+  onActiveChange: (active: boolean) => void;
+}
+
+function isTextEntry(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
+}
+
+export function Recorder({ disabled, onRecorded, onError, onActiveChange }: RecorderProps) {
+  const { status, elapsedMs, level, start, stop } = useRecorder({ onRecorded, onError, onActiveChange });
+  const recording = status === "recording";
+  const canStart = status === "idle" && !disabled;
+
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== "r" && event.key !== "R") return;
+      if (event.repeat || event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (isTextEntry(event.target)) return;
+      if (recording) {
+        event.preventDefault();
+        stop();
+      } else if (canStart) {
+        event.preventDefault();
+        void start();
+      }
+    };
+    window.addEventListener("keydown", onKeyDown);
+    return () => window.removeEventListener("keydown", onKeyDown);
+  }, [recording, canStart, start, stop]);
+
+  const hint =
+    status === "starting"
+      ? "Waiting for the microphone…"
+      : status === "recording"
+        ? "Recording. Press Stop to transcribe."
+        : status === "stopping"
+          ? "Finishing the recording…"
+          : disabled
+            ? "Available when the current transcription finishes."
+            : "Your browser will ask for microphone access.";
+
+  return (
+    <div className="flex h-full flex-col justify-between gap-4 rounded-xl border border-zinc-200 bg-zinc-50/60 p-4 dark:border-zinc-800 dark:bg-zinc-950/40">
+      <div className="flex items-center justify-between gap-3">
+        <h3 className="text-sm font-semibold text-zinc-900 dark:text-zinc-100">Record</h3>
+        <span className="flex items-center gap-1.5 text-xs text-zinc-600 dark:text-zinc-400">
+          Shortcut <Kbd>R</Kbd>
+        </span>
+      </div>
+
+      <div className="flex items-center gap-4">
+        <Button
+          data-testid="record-button"
+          variant={recording ? "danger" : "primary"}
+          size="lg"
+          onClick={recording ? stop : () => void start()}
+          disabled={recording ? false : !canStart}
+          aria-keyshortcuts="R"
+          className="min-w-[7.5rem]"
+        >
+          {recording ? <StopIcon /> : <MicIcon />}
+          {recording ? "Stop" : status === "starting" ? "Starting…" : "Record"}
+        </Button>
+        <div className="flex items-center gap-2">
+          {recording ? (
+            <span className="relative flex size-2.5" aria-hidden="true">
+              <span className="absolute inline-flex size-full animate-ping rounded-full bg-rose-500 opacity-70" />
+              <span className="relative inline-flex size-2.5 rounded-full bg-rose-500" />
+            </span>
+          ) : null}
+          <span
+            role="timer"
+            aria-label="Elapsed recording time"
+            className="font-mono text-lg font-medium tabular-nums text-zinc-900 dark:text-zinc-100"
+          >
+            {formatClock(elapsedMs)}
+          </span>
+        </div>
+      </div>
+
+      <LevelMeter level={level} active={recording} />
+      <p className="text-xs text-zinc-600 dark:text-zinc-400" aria-live="polite">
+        {hint}
+      </p>
+    </div>
+  );
+}

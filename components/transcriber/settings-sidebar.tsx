@@ -1,0 +1,104 @@
+import { Card, CardHeader } from "@/components/ui/card";
+import { SettingsIcon } from "@/components/ui/icons";
+import { Kbd } from "@/components/ui/kbd";
+import { Select } from "@/components/ui/select";
+import { Switch } from "@/components/ui/switch";
+import { EngineStatus } from "./engine-status";
+import type { LanguageOption } from "./languages";
+import type { Health } from "./types";
+
+export interface SettingsSidebarProps {
+  health: Health | null;
+  unreachable: boolean;
+  language: string;
+  languageOptions: LanguageOption[];
+  onLanguageChange: (language: string) => void;
+  diarize: boolean;
+  onDiarizeChange: (diarize: boolean) => void;
+  /** Settings are locked while a transcription is running. */
+  disabled: boolean;
+}
+
+export function SettingsSidebar({
+  health,
+  unreachable,
+  language,
+  languageOptions,
+  onLanguageChange,
+  diarize,
+  onDiarizeChange,
+  disabled,
+}: SettingsSidebarProps) {
+  const engine = health?.engines.speech;
+  const englishOnly = engine ? !engine.multilingual : false;
+  const canDiarize = engine?.diarization === true;
+
+  return (
+    <Card aria-labelledby="settings-heading">
+      <CardHeader title={<span id="settings-heading">Settings</span>} icon={<SettingsIcon />} />
+      <div className="flex flex-col gap-6 px-5 pb-5 pt-4">
+        <EngineStatus health={health} unreachable={unreachable} />
+
+        <div>
+          <label htmlFor="language" className="text-sm font-medium text-zinc-900 dark:text-zinc-100">
+            Language
+          </label>
+          <div className="mt-2">
+            <Select
+              id="language"
+              value={language}
+              onChange={(event) => onLanguageChange(event.target.value)}
+              disabled={disabled}
+              aria-describedby={englishOnly ? "language-note" : undefined}
+            >
+              {languageOptions.map((option) => (
+                <option key={option.value} value={option.value}>
+                  {option.label}
+                </option>
+              ))}
+            </Select>
+          </div>
+          {englishOnly ? (
+            <p id="language-note" className="mt-2 text-[13px] leading-snug text-zinc-600 dark:text-zinc-400">
+              The local engine understands English only. Other languages become available when a multilingual
+              engine (e.g. Azure Speech) is configured.
+            </p>
+          ) : null}
+        </div>
+
+        <Switch
+          id="diarize"
+          label="Identify speakers"
+          checked={diarize}
+          onCheckedChange={onDiarizeChange}
+          disabled={disabled || !canDiarize}
+          description={
+            canDiarize
+              ? "Label who is speaking in each segment."
+              : engine
+                ? "Not supported by the current engine"
+                : "Checking the engine…"
+          }
+        />
+
+        <div className="border-t border-zinc-200 pt-5 dark:border-zinc-800">
+          <h3 className="text-[11px] font-medium uppercase tracking-wider text-zinc-600 dark:text-zinc-400">
+            Shortcuts
+          </h3>
+          <dl className="mt-3 space-y-2 text-[13px] text-zinc-700 dark:text-zinc-300">
+            <div className="flex items-center justify-between gap-3">
+              <dt>Start or stop recording</dt>
+              <dd>
+                <Kbd>R</Kbd>
+              </dd>
+            </div>
+            <div className="flex items-center justify-between gap-3">
+              <dt>Upload a file</dt>
+              <dd className="text-zinc-600 dark:text-zinc-400">Drop anywhere</dd>
+            </div>
+          </dl>
+        </div>
+      </div>
+    </Card>
+  );
+}

@@ -1,0 +1,42 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import { fetchHealth } from "./api";
+import type { Health } from "./types";
+
+export interface HealthState {
+  health: Health | null;
+  /** True while the last attempt to reach /api/health failed. */
+  unreachable: boolean;
+}
+
+/** Loads /api/health and keeps polling until the speech engine reports ready. */
+export function useHealth(intervalMs = 2000): HealthState {
+  const [state, setState] = useState<HealthState>({ health: null, unreachable: false });
+
+  useEffect(() => {
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+
+    async function poll() {
+      let done = false;
+      try {
+        const health = await fetchHealth(controller.signal);
+        setState({ health, unreachable: false });
+        done = health.engines.speech.ready;
+      } catch {
+        if (controller.signal.aborted) return;
+        setState((previous) => ({ ...previous, unreachable: true }));
+      }
+      if (!done && !controller.signal.aborted) timer = setTimeout(poll, intervalMs);
+    }
+
+    void poll();
+    return () => {
+      controller.abort();
+      clearTimeout(timer);
+    };
+  }, [intervalMs]);
+
+  return state;
+}
