@@ -50,7 +50,7 @@ export async function decodeToPcm(inputPath: string, outputPath: string, options
   const ffmpeg = resolveFfmpeg(options.ffmpegPath);
   const limit = options.maxDurationSec + 1;
   const child = spawn(
-    ffmpeg.path,
+    /* turbopackIgnore: true */ ffmpeg.path,
     [
       ...["-hide_banner", "-nostdin", "-loglevel", "error", "-i", inputPath],
       ...["-map", "0:a:0", "-vn", "-sn", "-dn", "-ac", "1", "-ar", String(PCM_SAMPLE_RATE)],
@@ -124,7 +124,7 @@ export interface AudioProbe {
 export async function probeAudio(inputPath: string, options: { ffmpegPath?: string }): Promise<AudioProbe> {
   const ffmpeg = resolveFfmpeg(options.ffmpegPath);
   const child = spawn(
-    ffmpeg.path,
+    /* turbopackIgnore: true */ ffmpeg.path,
     [
       ...["-hide_banner", "-nostdin", "-i", inputPath, "-map", "0:a:0", "-vn", "-ac", "1"],
       ...["-ar", String(PCM_SAMPLE_RATE), "-t", "2", "-f", "s16le", "pipe:1"],
