@@ -1,4 +1,4 @@
-import { readPcm, streamPcm, type PcmAudio } from "@/lib/audio/pcm";
+import { readPcm, type PcmAudio } from "@/lib/audio/pcm";
 import { AppError } from "@/lib/http/errors";
 import { TaskQueue } from "@/lib/util/serial-queue";
 import type { EngineInfo, EngineStatus, Segment, SpeechEngine, SpeechResult, TranscribeOptions } from "../types";
@@ -20,8 +20,6 @@ interface LoadedModels {
   whisper: WhisperModel;
   vad: SileroVad;
 }
-
-const VAD_CHUNK_SAMPLES = 16_000;
 
 /**
  * The embedded default: Whisper tiny.en (int8, onnxruntime-node) with Silero VAD cutting long
@@ -85,7 +83,7 @@ export class LocalWhisperEngine implements SpeechEngine {
       const files = await prepareWhisperModel(this.options.modelDir);
       const [whisper, vad] = await Promise.all([
         WhisperModel.load(files, { threads: this.options.threads, beams: this.options.beams }),
-        SileroVad.load(resolvePackageFile(vadSource)),
+        SileroVad.load(resolvePackageFile(vadSource), this.options.threads),
       ]);
       this.current = { ready: true, state: "ready", loadMs: Date.now() - started };
       return { whisper, vad };
@@ -96,63 +94,25 @@ export class LocalWhisperEngine implements SpeechEngine {
     }
   }
 
-  /**
-   * VAD runs ahead of Whisper: windows are decoded as soon as the speech after them has been
-   * seen, so the two models overlap on the CPU and memory stays bounded by one window.
-   */
+  /** Finds speech, then decodes it window by window, each planned from where the last one ended. */
   private async run(models: LoadedModels, audio: PcmAudio, options: TranscribeOptions): Promise<Segment[]> {
     const plan: WindowPlanOptions = {
       sampleRate: audio.sampleRate,
       frameSamples: VAD_FRAME_SAMPLES,
       maxWindowSec: this.options.windowSec,
     };
-    const probabilities: number[] = [];
-    let vadDone = false;
-    let vadError: unknown = null;
-    let wake: (() => void) | null = null;
-    const notify = () => {
-      wake?.();
-      wake = null;
-    };
-
-    const vadTask = (async () => {
-      const stream = models.vad.createStream();
-      for await (const chunk of streamPcm(audio, VAD_CHUNK_SAMPLES)) {
-        if (options.signal?.aborted) break;
-        probabilities.push(...(await stream.push(chunk)));
-        notify();
-      }
-      probabilities.push(...(await stream.flush()));
-    })()
-      .catch((error: unknown) => {
-        vadError = error;
-      })
-      .finally(() => {
-        vadDone = true;
-        notify();
-      });
-
+    const probabilities = await models.vad.detect(audio, { signal: options.signal });
+    options.onProgress?.(0.01);
     const segments: Segment[] = [];
     let cursor = 0;
-    try {
-      for (;;) {
-        options.signal?.throwIfAborted();
-        if (vadError) throw vadError;
-        const done = vadDone;
-        const frontier = Math.min(audio.samples, probabilities.length * VAD_FRAME_SAMPLES);
-        const next = nextWindow(planWindows(probabilities, frontier, plan), cursor, done);
-        if (!next) {
-          if (done) break;
-          await new Promise<void>((resolve) => (wake = resolve));
-          continue;
-        }
-        const decoded = await this.decodeWindow(models.whisper, audio, next);
-        segments.push(...decoded.segments);
-        cursor = resumePoint(next, decoded.endSample, probabilities, plan);
-        options.onProgress?.(Math.min(cursor / audio.samples, 0.999));
-      }
-    } finally {
-      await vadTask;
+    for (;;) {
+      options.signal?.throwIfAborted();
+      const next = planWindows(probabilities, audio.samples, plan, cursor)[0];
+      if (!next) break;
+      const decoded = await this.decodeWindow(models.whisper, audio, next);
+      segments.push(...decoded.segments);
+      cursor = resumePoint(next, decoded.endSample, probabilities, plan);
+      options.onProgress?.(Math.min(Math.max(cursor / audio.samples, 0.01), 0.999));
     }
     options.onProgress?.(1);
     return segments;
@@ -177,19 +137,11 @@ export class LocalWhisperEngine implements SpeechEngine {
   }
 }
 
-/** The first planned window not yet decoded; the last one waits until the VAD has finished. */
-function nextWindow(windows: AudioWindow[], cursor: number, vadDone: boolean): AudioWindow | null {
-  const open = windows.filter((window) => window.end > cursor);
-  const ready = vadDone ? open : open.slice(0, -1);
-  const first = ready[0];
-  return first ? { start: Math.max(first.start, cursor), end: first.end } : null;
-}
-
 /**
  * Whisper sometimes stops before the end of its window. As in Whisper's own long-form loop, the
  * rest is decoded again from its last timestamp when the VAD heard speech there.
  */
-function resumePoint(window: AudioWindow, endSample: number, probabilities: number[], plan: WindowPlanOptions): number {
+function resumePoint(window: AudioWindow, endSample: number, probabilities: ArrayLike<number>, plan: WindowPlanOptions): number {
   const minimumAdvance = plan.sampleRate;
   const leftover = window.end - endSample;
   if (endSample - window.start < minimumAdvance || leftover < minimumAdvance) return window.end;

@@ -66,16 +66,24 @@ export function findSpeech(probabilities: ArrayLike<number>, options: WindowPlan
 /**
  * Groups speech into windows of at most `maxWindowSec`, cutting only in silence: regions are
  * packed greedily, long silences are skipped, and a region too long for one window is cut at
- * the quietest frame (lowest speech probability) in the back part of the window.
+ * the quietest frame (lowest speech probability) in the back part of the window. Audio before
+ * `from` (already transcribed) is left out.
  */
-export function planWindows(probabilities: ArrayLike<number>, totalSamples: number, options: WindowPlanOptions): AudioWindow[] {
+export function planWindows(
+  probabilities: ArrayLike<number>,
+  totalSamples: number,
+  options: WindowPlanOptions,
+  from = 0,
+): AudioWindow[] {
   const { sampleRate, frameSamples } = options;
   const maxSamples = Math.floor(options.maxWindowSec * sampleRate);
   const pad = Math.round((options.padSec ?? 0.2) * sampleRate);
-  const regions = findSpeech(probabilities, options).map((region) => ({
-    start: Math.max(0, region.start - pad),
-    end: Math.min(totalSamples, region.end + pad),
-  }));
+  const regions = findSpeech(probabilities, options)
+    .map((region) => ({
+      start: Math.max(0, from, region.start - pad),
+      end: Math.min(totalSamples, region.end + pad),
+    }))
+    .filter((region) => region.end > region.start);
 
   const windows: AudioWindow[] = [];
   let current: AudioWindow | null = null;
