@@ -39,7 +39,9 @@ export async function startServer(options: { dev: boolean; port?: number; host?:
     const started = Date.now();
     services.engine
       .warmUp()
-      .then(() => logger.info("speech engine ready", { engine: services.engine.info.id, ms: Date.now() - started }))
+      .then(() =>
+        logger.info("speech engine ready", { engine: services.engine.info.id, ms: Date.now() - started }),
+      )
       .catch((error: unknown) => logger.error("speech engine failed to load", { error: String(error) }));
   }
 

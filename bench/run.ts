@@ -13,7 +13,10 @@ import { buildIfNeeded } from "../scripts/build-if-needed";
 const root = path.resolve(__dirname, "..");
 const evalDir = path.resolve(root, "..", "shared", "eval", "hard");
 const candidates = [
-  { audio: path.join(evalDir, "long_concat_5min46s.mp3"), reference: path.join(evalDir, "long_concat_5min46s.txt") },
+  {
+    audio: path.join(evalDir, "long_concat_5min46s.mp3"),
+    reference: path.join(evalDir, "long_concat_5min46s.txt"),
+  },
 ];
 
 function pickInput(workDir: string) {
@@ -21,7 +24,16 @@ function pickInput(workDir: string) {
   if (found) return { ...found, label: path.basename(found.audio) };
   // Without the shared evaluation set: five minutes of the bundled fixture, looped.
   const audio = path.join(workDir, "jfk-looped.wav");
-  execFileSync("ffmpeg", ["-loglevel", "error", "-y", "-stream_loop", "27", "-i", path.join(root, "tests/fixtures/jfk.wav"), audio]);
+  execFileSync("ffmpeg", [
+    "-loglevel",
+    "error",
+    "-y",
+    "-stream_loop",
+    "27",
+    "-i",
+    path.join(root, "tests/fixtures/jfk.wav"),
+    audio,
+  ]);
   return { audio, reference: null, label: "jfk.wav looped 28x" };
 }
 
@@ -73,7 +85,14 @@ async function benchEngine(audioPath: string, workDir: string) {
   const runStart = performance.now();
   const result = await engine.transcribe(pcm, { language: "en-US", diarize: false });
   const engineMs = performance.now() - runStart;
-  return { pcm, result, modelLoadMs, decodeMs, engineMs, rssMb: Math.round(process.memoryUsage().rss / 1024 / 1024) };
+  return {
+    pcm,
+    result,
+    modelLoadMs,
+    decodeMs,
+    engineMs,
+    rssMb: Math.round(process.memoryUsage().rss / 1024 / 1024),
+  };
 }
 
 async function benchServer(audioPath: string, workDir: string) {
@@ -81,7 +100,15 @@ async function benchServer(audioPath: string, workDir: string) {
   const started = performance.now();
   const child = spawn(process.execPath, [require.resolve("tsx/cli"), path.join(root, "server.ts")], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATA_DIR: path.join(workDir, "data"), LOG_LEVEL: "warn", NEXT_TELEMETRY_DISABLED: "1" },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATA_DIR: path.join(workDir, "data"),
+      LOG_LEVEL: "warn",
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const base = `http://127.0.0.1:${port}`;
@@ -89,7 +116,9 @@ async function benchServer(audioPath: string, workDir: string) {
     await waitFor(async () => ((await fetch(`${base}/api/health`)).status < 500 ? true : null), 60_000);
     const listeningMs = performance.now() - started;
     await waitFor(async () => {
-      const health = (await (await fetch(`${base}/api/health`)).json()) as { engines: { speech: { ready: boolean } } };
+      const health = (await (await fetch(`${base}/api/health`)).json()) as {
+        engines: { speech: { ready: boolean } };
+      };
       return health.engines.speech.ready ? true : null;
     }, 60_000);
     const readyMs = performance.now() - started;
@@ -100,7 +129,8 @@ async function benchServer(audioPath: string, workDir: string) {
     form.set("language", "en-US");
     const uploadStart = performance.now();
     const response = await fetch(`${base}/api/transcriptions`, { method: "POST", body: form });
-    if (response.status !== 202) throw new Error(`upload answered ${response.status}: ${await response.text()}`);
+    if (response.status !== 202)
+      throw new Error(`upload answered ${response.status}: ${await response.text()}`);
     const { id } = (await response.json()) as { id: string };
     const acceptedMs = performance.now() - uploadStart;
     const done = await waitFor(async () => {
@@ -113,7 +143,14 @@ async function benchServer(audioPath: string, workDir: string) {
       return job.status === "succeeded" ? job : null;
     }, 600_000);
     const endToEndMs = performance.now() - uploadStart;
-    return { listeningMs, readyMs, acceptedMs, endToEndMs, transcript: done.transcript!, serverPeakRssMb: peakRssMb(child.pid!) };
+    return {
+      listeningMs,
+      readyMs,
+      acceptedMs,
+      endToEndMs,
+      transcript: done.transcript!,
+      serverPeakRssMb: peakRssMb(child.pid!),
+    };
   } finally {
     child.kill("SIGTERM");
   }
@@ -131,7 +168,11 @@ async function main() {
     const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
     const results = {
       date: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGb: round(os.totalmem() / 1024 ** 3) },
+      machine: {
+        cpus: os.cpus().length,
+        model: os.cpus()[0]?.model,
+        memoryGb: round(os.totalmem() / 1024 ** 3),
+      },
       input: { file: input.label, audioSec: round(audioSec, 2) },
       engine: {
         id: "local-whisper-tiny.en",

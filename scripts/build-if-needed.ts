@@ -21,7 +21,9 @@ function newestSourceMtime(root: string): number {
 export function buildIfNeeded(root: string): void {
   const buildId = fs.statSync(path.join(root, ".next", "BUILD_ID"), { throwIfNoEntry: false });
   if (buildId && buildId.mtimeMs >= newestSourceMtime(root)) return;
-  console.log(buildId ? "Sources changed since the last build: rebuilding…" : "No build yet: building the app (once)…");
+  console.log(
+    buildId ? "Sources changed since the last build: rebuilding…" : "No build yet: building the app (once)…",
+  );
   const result = spawnSync(process.execPath, [require.resolve("next/dist/bin/next"), "build"], {
     cwd: root,
     stdio: "inherit",
@@ -32,4 +34,3 @@ export function buildIfNeeded(root: string): void {
     process.exit(result.status ?? 1);
   }
 }
-

@@ -1,7 +1,20 @@
 /** A container recognised from its first bytes. */
 export interface DetectedFormat {
   /** Short name of the container, e.g. `wav`, `mp3`, `webm`. */
-  format: "wav" | "aiff" | "mp3" | "aac" | "ogg" | "webm" | "matroska" | "mp4" | "flac" | "caf" | "amr" | "asf" | "avi";
+  format:
+    | "wav"
+    | "aiff"
+    | "mp3"
+    | "aac"
+    | "ogg"
+    | "webm"
+    | "matroska"
+    | "mp4"
+    | "flac"
+    | "caf"
+    | "amr"
+    | "asf"
+    | "avi";
   /** The MIME type the file really is. */
   mime: string;
   /** File extension to use when naming the file. */
@@ -23,7 +36,8 @@ export function detectFormat(head: Uint8Array): DetectedFormat | null {
   if ((ascii(head, 0, "RIFF") || ascii(head, 0, "RF64")) && ascii(head, 8, "WAVE")) {
     return { format: "wav", mime: "audio/wav", extension: "wav" };
   }
-  if (ascii(head, 0, "RIFF") && ascii(head, 8, "AVI ")) return { format: "avi", mime: "video/x-msvideo", extension: "avi" };
+  if (ascii(head, 0, "RIFF") && ascii(head, 8, "AVI "))
+    return { format: "avi", mime: "video/x-msvideo", extension: "avi" };
   if (ascii(head, 0, "FORM") && (ascii(head, 8, "AIFF") || ascii(head, 8, "AIFC"))) {
     return { format: "aiff", mime: "audio/aiff", extension: "aiff" };
   }
@@ -41,13 +55,16 @@ export function detectFormat(head: Uint8Array): DetectedFormat | null {
     const audioOnly = brand.startsWith("M4A") || brand.startsWith("M4B");
     return audioOnly
       ? { format: "mp4", mime: "audio/mp4", extension: "m4a" }
-      : { format: "mp4", mime: brand.startsWith("qt") ? "video/quicktime" : "video/mp4", extension: "mp4" };
+      : brand.startsWith("qt")
+        ? { format: "mp4", mime: "video/quicktime", extension: "mov" }
+        : { format: "mp4", mime: "video/mp4", extension: "mp4" };
   }
   if (["moov", "mdat", "wide", "free", "skip"].some((atom) => ascii(head, 4, atom)) && head.length >= 8) {
     return { format: "mp4", mime: "video/quicktime", extension: "mov" };
   }
   const asfGuid = [0x30, 0x26, 0xb2, 0x75, 0x8e, 0x66, 0xcf, 0x11];
-  if (asfGuid.every((byte, i) => head[i] === byte)) return { format: "asf", mime: "audio/x-ms-wma", extension: "wma" };
+  if (asfGuid.every((byte, i) => head[i] === byte))
+    return { format: "asf", mime: "audio/x-ms-wma", extension: "wma" };
   if (ascii(head, 0, "ID3")) return { format: "mp3", mime: "audio/mpeg", extension: "mp3" };
   const frame = findMpegFrame(head);
   if (frame === "mp3") return { format: "mp3", mime: "audio/mpeg", extension: "mp3" };
@@ -99,10 +116,26 @@ const bitrates = {
 };
 const sampleRates = { 3: [44100, 48000, 32000], 2: [22050, 24000, 16000], 0: [11025, 12000, 8000] } as const;
 
-function mpegFrameLength(versionBits: number, layer: number, bitrateIndex: number, rateIndex: number, pad: number) {
+function mpegFrameLength(
+  versionBits: number,
+  layer: number,
+  bitrateIndex: number,
+  rateIndex: number,
+  pad: number,
+) {
   const v1 = versionBits === 3;
   const table =
-    layer === 3 ? (v1 ? bitrates.v1l1 : bitrates.v2l1) : layer === 2 ? (v1 ? bitrates.v1l2 : bitrates.v2l23) : v1 ? bitrates.v1l3 : bitrates.v2l23;
+    layer === 3
+      ? v1
+        ? bitrates.v1l1
+        : bitrates.v2l1
+      : layer === 2
+        ? v1
+          ? bitrates.v1l2
+          : bitrates.v2l23
+        : v1
+          ? bitrates.v1l3
+          : bitrates.v2l23;
   const kbps = table[bitrateIndex];
   const rate = sampleRates[versionBits as 0 | 2 | 3]?.[rateIndex];
   if (!kbps || !rate) return 0;

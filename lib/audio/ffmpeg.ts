@@ -46,7 +46,11 @@ export interface DecodeOptions {
  * streamed straight to `outputPath` (never held in memory). Failures become 422 errors a
  * person can read; audio over the limit becomes 413.
  */
-export async function decodeToPcm(inputPath: string, outputPath: string, options: DecodeOptions): Promise<PcmAudio> {
+export async function decodeToPcm(
+  inputPath: string,
+  outputPath: string,
+  options: DecodeOptions,
+): Promise<PcmAudio> {
   const ffmpeg = resolveFfmpeg(options.ffmpegPath);
   const limit = options.maxDurationSec + 1;
   const child = spawn(
@@ -77,7 +81,9 @@ export async function decodeToPcm(inputPath: string, outputPath: string, options
   }
   const code = await exited.catch((error: unknown) => {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-      throw new AppError("engine_unavailable", "ffmpeg is not installed or FFMPEG_PATH is wrong.", { cause: error });
+      throw new AppError("engine_unavailable", "ffmpeg is not installed or FFMPEG_PATH is wrong.", {
+        cause: error,
+      });
     }
     throw error;
   });
@@ -100,7 +106,11 @@ function explainFailure(stderr: string): string {
   if (/matches no streams|does not contain any stream|Output file #0 does not contain/i.test(stderr)) {
     return "The file has no audio track.";
   }
-  if (/Invalid data found|could not find codec|Unknown format|moov atom not found|EBML header parsing failed/i.test(stderr)) {
+  if (
+    /Invalid data found|could not find codec|Unknown format|moov atom not found|EBML header parsing failed/i.test(
+      stderr,
+    )
+  ) {
     return "The file could not be decoded: it looks damaged or is not a supported audio format.";
   }
   return "The file could not be decoded as audio.";
@@ -142,19 +152,29 @@ export async function probeAudio(inputPath: string, options: { ffmpegPath?: stri
     child.once("error", (error: NodeJS.ErrnoException) =>
       reject(
         error.code === "ENOENT"
-          ? new AppError("engine_unavailable", "ffmpeg is not installed or FFMPEG_PATH is wrong.", { cause: error })
+          ? new AppError("engine_unavailable", "ffmpeg is not installed or FFMPEG_PATH is wrong.", {
+              cause: error,
+            })
           : error,
       ),
     );
     child.once("close", resolve);
   });
   if (code !== 0 || decodedBytes === 0) {
-    throw new AppError("undecodable_audio", decodedBytes === 0 && code === 0 ? "The file contains no audio that could be decoded." : explainFailure(stderr), {
-      cause: new Error(`ffmpeg probe exited with ${code}: ${stderr.slice(-500)}`),
-    });
+    throw new AppError(
+      "undecodable_audio",
+      decodedBytes === 0 && code === 0
+        ? "The file contains no audio that could be decoded."
+        : explainFailure(stderr),
+      {
+        cause: new Error(`ffmpeg probe exited with ${code}: ${stderr.slice(-500)}`),
+      },
+    );
   }
   const match = /Duration:\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)/.exec(stderr);
-  const declaredDurationSec = match ? Number(match[1]) * 3600 + Number(match[2]) * 60 + Number(match[3]) : null;
+  const declaredDurationSec = match
+    ? Number(match[1]) * 3600 + Number(match[2]) * 60 + Number(match[3])
+    : null;
   return { declaredDurationSec };
 }
 

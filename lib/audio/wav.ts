@@ -6,8 +6,8 @@ export interface WavInfo {
   bitsPerSample: number;
   /** Bytes of sample data the header promises (null when the writer left it open: 0 or 0xFFFFFFFF). */
   declaredDataBytes: number | null;
-  /** Offset of the first sample byte. */
-  dataOffset: number;
+  /** Offset of the first sample byte (null when the data chunk lies beyond the bytes seen). */
+  dataOffset: number | null;
 }
 
 /** Why a WAV header cannot be trusted. */
@@ -37,9 +37,11 @@ export function inspectWav(head: Uint8Array, fileSize: number): WavInfo | WavPro
         sampleRate: view.getUint32(body + 4, true),
         bitsPerSample: view.getUint16(body + 14, true),
       };
-      if (!knownFormats.has(fmt.audioFormat)) return bad(`it names an unknown audio codec (${fmt.audioFormat})`);
+      if (!knownFormats.has(fmt.audioFormat))
+        return bad(`it names an unknown audio codec (${fmt.audioFormat})`);
       if (fmt.channels < 1 || fmt.channels > 32) return bad(`it claims ${fmt.channels} channels`);
-      if (fmt.sampleRate < 1000 || fmt.sampleRate > 768_000) return bad(`it claims a sample rate of ${fmt.sampleRate} Hz`);
+      if (fmt.sampleRate < 1000 || fmt.sampleRate > 768_000)
+        return bad(`it claims a sample rate of ${fmt.sampleRate} Hz`);
       if (fmt.audioFormat === 1 && ![8, 16, 24, 32].includes(fmt.bitsPerSample)) {
         return bad(`it claims ${fmt.bitsPerSample} bits per sample`);
       }
@@ -61,6 +63,8 @@ export function inspectWav(head: Uint8Array, fileSize: number): WavInfo | WavPro
     if (size > fileSize) return bad(`a chunk claims ${size} bytes in a ${fileSize}-byte file`);
     offset = body + size + (size % 2);
   }
+  // The bytes seen ended before the file did: the data chunk lies beyond them (long metadata).
+  if (fmt && offset + 8 <= fileSize) return { ...fmt, declaredDataBytes: null, dataOffset: null };
   return fmt ? bad("it has no sample data") : bad("it has no format chunk");
 }
 

@@ -19,7 +19,11 @@ const envSchema = z.object({
   SPEECH_PRELOAD: booleanish.default(true),
   FFMPEG_PATH: z.string().min(1).optional(),
   UPLOAD_MAX_MB: z.coerce.number().positive().max(10_000).default(300),
-  AUDIO_MAX_MINUTES: z.coerce.number().positive().max(24 * 60).default(120),
+  AUDIO_MAX_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(120),
   JOBS_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
@@ -61,10 +65,14 @@ export class ConfigError extends Error {
 
 /** Parses a raw environment into an {@link AppConfig}. Pure: used by tests and by {@link getConfig}. */
 export function parseConfig(env: Record<string, string | undefined>, cwd = process.cwd()): AppConfig {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
+  );
   const result = envSchema.safeParse(cleaned);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
+    const problems = result.error.issues
+      .map((issue) => `${issue.path.join(".")}: ${issue.message}`)
+      .join("; ");
     throw new ConfigError(`Invalid configuration: ${problems}`);
   }
   const e = result.data;
@@ -98,7 +106,10 @@ export function getConfig(): AppConfig {
   const holder = globalThis as ConfigHolder;
   if (!holder[globalKey]) {
     // .env, .env.local and .env.<mode> files, as Next.js reads them; real environment wins.
-    loadEnvConfig(process.cwd(), process.env.NODE_ENV === "development", { info: () => {}, error: console.error });
+    loadEnvConfig(process.cwd(), process.env.NODE_ENV === "development", {
+      info: () => {},
+      error: console.error,
+    });
     holder[globalKey] = parseConfig(process.env);
   }
   return holder[globalKey];

@@ -43,7 +43,10 @@ export interface MultipartLimits {
 export async function parseMultipart(request: Request, limits: MultipartLimits): Promise<MultipartForm> {
   const contentType = request.headers.get("content-type") ?? "";
   if (!contentType.toLowerCase().startsWith("multipart/form-data")) {
-    throw new AppError("unsupported_media_type", "Send the audio as multipart/form-data with a field named “audio”.");
+    throw new AppError(
+      "unsupported_media_type",
+      "Send the audio as multipart/form-data with a field named “audio”.",
+    );
   }
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > limits.maxFileBytes + 1024 * 1024) throw tooLarge(limits.maxFileBytes);
@@ -89,7 +92,10 @@ export async function parseMultipart(request: Request, limits: MultipartLimits):
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         if (uploaded.head.length < limits.headBytes) {
-          uploaded.head = Buffer.concat([uploaded.head, chunk.subarray(0, limits.headBytes - uploaded.head.length)]);
+          uploaded.head = Buffer.concat([
+            uploaded.head,
+            chunk.subarray(0, limits.headBytes - uploaded.head.length),
+          ]);
         }
         uploaded.size += chunk.length;
         callback(null, chunk);
@@ -123,5 +129,8 @@ export async function removeAll(files: string[]): Promise<void> {
 }
 
 function tooLarge(maxBytes: number): AppError {
-  return new AppError("payload_too_large", `The file is larger than the limit of ${Math.round(maxBytes / 1024 / 1024)} MB.`);
+  return new AppError(
+    "payload_too_large",
+    `The file is larger than the limit of ${Math.round(maxBytes / 1024 / 1024)} MB.`,
+  );
 }

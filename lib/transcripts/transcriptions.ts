@@ -195,7 +195,9 @@ async function runTranscription(job: TranscriptionJob, context: JobContext, serv
 /** A display title from the client's file name (untrusted: trimmed, control characters removed). */
 export function titleFrom(clientName: string, isoDate: string): string {
   const base = sanitizeName(clientName).replace(/\.[a-z0-9]{1,5}$/i, "");
-  return base && !/^(blob|audio|recording)$/i.test(base) ? base : `Recording ${isoDate.slice(0, 16).replace("T", " ")}`;
+  return base && !/^(blob|audio|recording)$/i.test(base)
+    ? base
+    : `Recording ${isoDate.slice(0, 16).replace("T", " ")}`;
 }
 
 /** A safe file name for storage and downloads: never used as a path component by itself. */

@@ -8,7 +8,10 @@ const MAX_TIME = 8.64e15;
  */
 export function createId(now = Date.now()): string {
   const inverted = (MAX_TIME - now).toString(36).padStart(11, "0");
-  const random = BigInt(`0x${randomBytes(5).toString("hex")}`).toString(36).padStart(8, "0").slice(-6);
+  const random = BigInt(`0x${randomBytes(5).toString("hex")}`)
+    .toString(36)
+    .padStart(8, "0")
+    .slice(-6);
   return inverted + random;
 }
 

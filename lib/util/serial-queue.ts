@@ -16,14 +16,17 @@ export class TaskQueue {
   /** Runs `task` when a slot is free; settles with the task's outcome. */
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.running >= this.concurrency) {
+      // A finishing task hands its slot straight to us, so `running` stays counted.
       await new Promise<void>((resolve) => this.waiting.push(resolve));
+    } else {
+      this.running++;
     }
-    this.running++;
     try {
       return await task();
     } finally {
-      this.running--;
-      this.waiting.shift()?.();
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
     }
   }
 }

@@ -83,7 +83,19 @@ describe("POST /api/transcriptions with real speech", () => {
 
   it("takes the audio track of a video", async () => {
     const bytes = ffmpeg(
-      ["-f", "lavfi", "-i", "color=c=black:s=64x64:d=11", "-i", path.join(__dirname, "..", "fixtures", "jfk.wav"), "-shortest", "-c:v", "libx264", "-c:a", "aac"],
+      [
+        "-f",
+        "lavfi",
+        "-i",
+        "color=c=black:s=64x64:d=11",
+        "-i",
+        path.join(__dirname, "..", "fixtures", "jfk.wav"),
+        "-shortest",
+        "-c:v",
+        "libx264",
+        "-c:a",
+        "aac",
+      ],
       "video.mp4",
     );
     const response = await upload(bytes, { name: "clip.mp4", type: "video/mp4" });
@@ -97,10 +109,15 @@ describe("POST /api/transcriptions with real speech", () => {
       ["-stream_loop", "5", "-i", path.join(__dirname, "..", "fixtures", "jfk.wav"), "-af", "apad=pad_dur=1"],
       "long.wav",
     );
-    const [first, second] = await Promise.all([upload(long, { name: "long.wav" }), upload(jfk, { name: "short.wav" })]);
+    const [first, second] = await Promise.all([
+      upload(long, { name: "long.wav" }),
+      upload(jfk, { name: "short.wav" }),
+    ]);
     expect([first.status, second.status]).toEqual([202, 202]);
-    const ids = await Promise.all([first.json(), second.json()]).then((bodies) => bodies.map((b) => (b as { id: string }).id));
-    const [longJob, shortJob] = await Promise.all(ids.map((id) => waitForJob(id!)));
+    const ids = await Promise.all([first.json(), second.json()]).then((bodies) =>
+      bodies.map((b) => (b as { id: string }).id),
+    );
+    const [longJob, shortJob] = await Promise.all([waitForJob(ids[0]!), waitForJob(ids[1]!)]);
     expect(longJob.body.status).toBe("succeeded");
     expect(shortJob.body.status).toBe("succeeded");
     const distinct = new Set(longJob.progress.filter((p) => p > 0 && p < 1));
@@ -126,12 +143,28 @@ describe("POST /api/transcriptions with bad input", () => {
 
   it.each([
     ["an empty file", Buffer.alloc(0), "empty.wav", 400, "empty_file"],
-    ["random bytes", Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256)), "noise.wav", 415, "unsupported_media_type"],
-    ["a text file renamed .wav", Buffer.from("Hello, this is not audio at all.\n".repeat(20)), "notes.wav", 415, "unsupported_media_type"],
+    [
+      "random bytes",
+      Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256)),
+      "noise.wav",
+      415,
+      "unsupported_media_type",
+    ],
+    [
+      "a text file renamed .wav",
+      Buffer.from("Hello, this is not audio at all.\n".repeat(20)),
+      "notes.wav",
+      415,
+      "unsupported_media_type",
+    ],
     ["a PNG renamed .webm", png, "picture.webm", 415, "unsupported_media_type"],
     ["a truncated wav", jfk.subarray(0, 20_000), "cut.wav", 422, "undecodable_audio"],
   ])("refuses %s", async (_label, bytes, name, status, code) => {
-    await expectError(await upload(bytes as Buffer, { name: name as string }), status as number, code as string);
+    await expectError(
+      await upload(bytes as Buffer, { name: name as string }),
+      status as number,
+      code as string,
+    );
   });
 
   it("refuses a wav with a bogus header", async () => {
@@ -142,7 +175,10 @@ describe("POST /api/transcriptions with bad input", () => {
   });
 
   it("refuses an MP3 whose frames are garbage", async () => {
-    const mp3 = ffmpeg(["-i", path.join(__dirname, "..", "fixtures", "jfk.wav"), "-c:a", "libmp3lame"], "good.mp3");
+    const mp3 = ffmpeg(
+      ["-i", path.join(__dirname, "..", "fixtures", "jfk.wav"), "-c:a", "libmp3lame"],
+      "good.mp3",
+    );
     const broken = Buffer.concat([mp3.subarray(0, 10), Buffer.alloc(30_000, 0x55)]);
     const response = await upload(broken, { name: "broken.mp3" });
     if (response.status === 202) {
@@ -167,7 +203,11 @@ describe("POST /api/transcriptions with bad input", () => {
   it("refuses a body that is not multipart", async () => {
     const { POST } = await import("@/app/api/transcriptions/route");
     const response = await POST(
-      new Request("http://localhost/api/transcriptions", { method: "POST", body: "{}", headers: { "content-type": "application/json" } }),
+      new Request("http://localhost/api/transcriptions", {
+        method: "POST",
+        body: "{}",
+        headers: { "content-type": "application/json" },
+      }),
       {},
     );
     await expectError(response, 415, "unsupported_media_type");
@@ -178,7 +218,7 @@ describe("POST /api/transcriptions with bad input", () => {
     const response = await POST(
       new Request("http://localhost/api/transcriptions", {
         method: "POST",
-        body: "--xyz\r\nContent-Disposition: form-data; name=\"audio\"; filename=\"a.wav\"\r\n\r\nRIFF",
+        body: '--xyz\r\nContent-Disposition: form-data; name="audio"; filename="a.wav"\r\n\r\nRIFF',
         headers: { "content-type": "multipart/form-data; boundary=xyz" },
       }),
       {},
@@ -188,7 +228,11 @@ describe("POST /api/transcriptions with bad input", () => {
 
   it("refuses an invalid language and a language the engine lacks", async () => {
     await expectError(await upload(jfk, { fields: { language: "../../etc" } }), 400, "validation_failed");
-    const message = await expectError(await upload(jfk, { fields: { language: "fr-FR" } }), 422, "unprocessable");
+    const message = await expectError(
+      await upload(jfk, { fields: { language: "fr-FR" } }),
+      422,
+      "unprocessable",
+    );
     expect(message).toMatch(/English/);
   });
 
@@ -222,7 +266,10 @@ describe("GET /api/transcriptions/:id and /api/health", () => {
 
   it("reports the engine ready", async () => {
     const response = await getHealth(new Request("http://localhost/api/health"), {});
-    const body = (await response.json()) as { status: string; engines: { speech: { ready: boolean; multilingual: boolean } } };
+    const body = (await response.json()) as {
+      status: string;
+      engines: { speech: { ready: boolean; multilingual: boolean } };
+    };
     expect(response.status).toBe(200);
     expect(body.status).toBe("ok");
     expect(body.engines.speech).toMatchObject({ ready: true, multilingual: false });

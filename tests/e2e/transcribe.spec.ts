@@ -36,7 +36,10 @@ test("record from the microphone and read the transcript", async () => {
     ],
   });
   try {
-    const context = await browser.newContext({ baseURL: test.info().project.use.baseURL, permissions: ["microphone"] });
+    const context = await browser.newContext({
+      baseURL: test.info().project.use.baseURL,
+      permissions: ["microphone"],
+    });
     const page = await context.newPage();
     await page.goto("/");
     await expect(page.getByTestId("engine-status")).toContainText(/ready/i);

@@ -23,7 +23,11 @@ export async function upload(
   options: { name?: string; type?: string; fields?: Record<string, string> } = {},
 ): Promise<Response> {
   const form = new FormData();
-  if (file) form.set("audio", new File([new Uint8Array(file)], options.name ?? "audio.wav", { type: options.type ?? "audio/wav" }));
+  if (file)
+    form.set(
+      "audio",
+      new File([new Uint8Array(file)], options.name ?? "audio.wav", { type: options.type ?? "audio/wav" }),
+    );
   for (const [key, value] of Object.entries(options.fields ?? {})) form.set(key, value);
   return POST(new Request("http://localhost/api/transcriptions", { method: "POST", body: form }), {});
 }

@@ -45,7 +45,11 @@ export class MemoryJobQueue implements JobQueue {
     } catch (error) {
       const appError = toAppError(error);
       this.update(id, { status: "failed", error: { code: appError.code, message: appError.message } });
-      logger.warn("transcription failed", { jobId: id, code: appError.code, cause: String(appError.cause ?? "") });
+      logger.warn("transcription failed", {
+        jobId: id,
+        code: appError.code,
+        cause: String(appError.cause ?? ""),
+      });
     }
   }
 

@@ -1,7 +1,14 @@
 import { readPcm, type PcmAudio } from "@/lib/audio/pcm";
 import { AppError } from "@/lib/http/errors";
 import { TaskQueue } from "@/lib/util/serial-queue";
-import type { EngineInfo, EngineStatus, Segment, SpeechEngine, SpeechResult, TranscribeOptions } from "../types";
+import type {
+  EngineInfo,
+  EngineStatus,
+  Segment,
+  SpeechEngine,
+  SpeechResult,
+  TranscribeOptions,
+} from "../types";
 import { resolvePackageFile, vadSource } from "./model-files";
 import { prepareWhisperModel } from "./prepare-model";
 import { SileroVad, VAD_FRAME_SAMPLES } from "./silero-vad";
@@ -50,7 +57,9 @@ export class LocalWhisperEngine implements SpeechEngine {
 
   async transcribe(audio: PcmAudio, options: TranscribeOptions): Promise<SpeechResult> {
     const models = await this.models().catch((error: unknown) => {
-      throw new AppError("engine_unavailable", "The local speech engine could not be loaded.", { cause: error });
+      throw new AppError("engine_unavailable", "The local speech engine could not be loaded.", {
+        cause: error,
+      });
     });
     return this.queue.run(async () => {
       options.signal?.throwIfAborted();
@@ -141,7 +150,12 @@ export class LocalWhisperEngine implements SpeechEngine {
  * Whisper sometimes stops before the end of its window. As in Whisper's own long-form loop, the
  * rest is decoded again from its last timestamp when the VAD heard speech there.
  */
-function resumePoint(window: AudioWindow, endSample: number, probabilities: ArrayLike<number>, plan: WindowPlanOptions): number {
+function resumePoint(
+  window: AudioWindow,
+  endSample: number,
+  probabilities: ArrayLike<number>,
+  plan: WindowPlanOptions,
+): number {
   const minimumAdvance = plan.sampleRate;
   const leftover = window.end - endSample;
   if (endSample - window.start < minimumAdvance || leftover < minimumAdvance) return window.end;

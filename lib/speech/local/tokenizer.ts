@@ -34,7 +34,8 @@ export class WhisperTokenizer {
     this.vocab = data.vocab;
     this.vocabSize = data.vocabSize;
     for (const [id, token] of Object.entries(data.addedTokens)) this.special.set(Number(id), token);
-    for (const [codePoint, byte] of Object.entries(data.byteDecoder)) this.byteOf.set(Number(codePoint), byte);
+    for (const [codePoint, byte] of Object.entries(data.byteDecoder))
+      this.byteOf.set(Number(codePoint), byte);
     this.endOfText = this.idOf("<|endoftext|>");
     this.startOfTranscript = this.idOf("<|startoftranscript|>");
     this.noTimestamps = this.idOf("<|notimestamps|>");

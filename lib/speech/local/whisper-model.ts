@@ -27,7 +27,10 @@ export class WhisperModel {
   }
 
   /** Loads the prepared graph and its vocabulary. */
-  static async load(files: { model: string; tokenizer: string }, options: { threads: number; beams: number }) {
+  static async load(
+    files: { model: string; tokenizer: string },
+    options: { threads: number; beams: number },
+  ) {
     const data = JSON.parse(await fs.readFile(files.tokenizer, "utf8")) as TokenizerData;
     const session = await ort.InferenceSession.create(files.model, {
       intraOpNumThreads: options.threads,

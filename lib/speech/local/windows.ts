@@ -59,7 +59,8 @@ export function findSpeech(probabilities: ArrayLike<number>, options: WindowPlan
       silentSince = null;
     }
   }
-  if (start !== null) regions.push({ start: start * frameSamples, end: (silentSince ?? probabilities.length) * frameSamples });
+  if (start !== null)
+    regions.push({ start: start * frameSamples, end: (silentSince ?? probabilities.length) * frameSamples });
   return regions.filter((region) => region.end - region.start >= minSpeechSamples);
 }
 
@@ -108,7 +109,12 @@ export function planWindows(
   return windows.filter((window) => window.end > window.start);
 }
 
-function quietestCut(probabilities: ArrayLike<number>, start: number, maxSamples: number, frameSamples: number): number {
+function quietestCut(
+  probabilities: ArrayLike<number>,
+  start: number,
+  maxSamples: number,
+  frameSamples: number,
+): number {
   const firstFrame = Math.ceil((start + maxSamples * 0.5) / frameSamples);
   const lastFrame = Math.floor((start + maxSamples) / frameSamples) - 1;
   let best = lastFrame;

@@ -63,7 +63,8 @@ export class FilesystemRecordingStore implements RecordingStore {
   }
 
   private dir(owner: string, id: string): string {
-    if (!/^[a-z0-9-]{1,64}$/.test(owner) || !isId(id)) throw new AppError("not_found", "The recording does not exist.");
+    if (!/^[a-z0-9-]{1,64}$/.test(owner) || !isId(id))
+      throw new AppError("not_found", "The recording does not exist.");
     return path.join(this.root, owner, id);
   }
 

@@ -1,0 +1,141 @@
+import path from "node:path";
+import { ConfigError, parseConfig } from "@/lib/config";
+
+const cwd = path.resolve("/srv/transcribe");
+
+function configError(env: Record<string, string | undefined>): ConfigError {
+  try {
+    parseConfig(env, cwd);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error(`parseConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe("parseConfig defaults", () => {
+  it("fills every setting from an empty environment", () => {
+    expect(parseConfig({}, cwd)).toEqual({
+      env: "development",
+      server: { port: 3000, host: "0.0.0.0" },
+      dataDir: path.join(cwd, "data"),
+      modelDir: path.join(cwd, ".cache", "models"),
+      speech: { provider: "local", threads: 2, windowSec: 28, beams: 1, preload: true },
+      audio: { ffmpegPath: undefined, maxUploadBytes: 300 * 1024 * 1024, maxDurationSec: 120 * 60 },
+      jobs: { concurrency: 1 },
+      logLevel: "info",
+    });
+  });
+
+  it("treats empty strings as unset", () => {
+    const config = parseConfig(
+      { PORT: "", DATA_DIR: "", SPEECH_PRELOAD: "", UPLOAD_MAX_MB: "", LOG_LEVEL: "", FFMPEG_PATH: "" },
+      cwd,
+    );
+    expect(config.server.port).toBe(3000);
+    expect(config.dataDir).toBe(path.join(cwd, "data"));
+    expect(config.speech.preload).toBe(true);
+    expect(config.audio.maxUploadBytes).toBe(300 * 1024 * 1024);
+    expect(config.logLevel).toBe("info");
+    expect(config.audio.ffmpegPath).toBeUndefined();
+  });
+
+  it("ignores variables it does not know", () => {
+    expect(parseConfig({ HOME: "/root", PATH: "/usr/bin", SOMETHING_ELSE: "x" }, cwd)).toEqual(
+      parseConfig({}, cwd),
+    );
+  });
+});
+
+describe("parseConfig values", () => {
+  it("coerces numeric strings", () => {
+    const config = parseConfig(
+      {
+        PORT: "8080",
+        SPEECH_THREADS: "8",
+        SPEECH_WINDOW_SEC: "12.5",
+        SPEECH_BEAMS: "3",
+        JOBS_CONCURRENCY: "4",
+      },
+      cwd,
+    );
+    expect(config.server.port).toBe(8080);
+    expect(config.speech).toMatchObject({ threads: 8, windowSec: 12.5, beams: 3 });
+    expect(config.jobs.concurrency).toBe(4);
+  });
+
+  it("converts megabytes to bytes and minutes to seconds", () => {
+    const config = parseConfig({ UPLOAD_MAX_MB: "1.5", AUDIO_MAX_MINUTES: "0.5" }, cwd);
+    expect(config.audio.maxUploadBytes).toBe(1_572_864);
+    expect(config.audio.maxDurationSec).toBe(30);
+    expect(parseConfig({ UPLOAD_MAX_MB: "10", AUDIO_MAX_MINUTES: "90" }, cwd).audio).toMatchObject({
+      maxUploadBytes: 10_485_760,
+      maxDurationSec: 5400,
+    });
+  });
+
+  it("resolves relative folders against the given working directory", () => {
+    const config = parseConfig({ DATA_DIR: "storage/data", MODEL_DIR: "../models" }, cwd);
+    expect(config.dataDir).toBe(path.join(cwd, "storage", "data"));
+    expect(config.modelDir).toBe(path.join(path.dirname(cwd), "models"));
+    expect(path.isAbsolute(config.dataDir)).toBe(true);
+  });
+
+  it("keeps absolute folders as they are", () => {
+    const absolute = path.resolve("/var/lib/transcribe");
+    expect(parseConfig({ DATA_DIR: absolute }, cwd).dataDir).toBe(absolute);
+  });
+
+  it("reads the yes/no settings and the other strings", () => {
+    expect(parseConfig({ SPEECH_PRELOAD: "false" }, cwd).speech.preload).toBe(false);
+    expect(parseConfig({ SPEECH_PRELOAD: "no" }, cwd).speech.preload).toBe(false);
+    expect(parseConfig({ SPEECH_PRELOAD: "0" }, cwd).speech.preload).toBe(false);
+    expect(parseConfig({ SPEECH_PRELOAD: "1" }, cwd).speech.preload).toBe(true);
+    expect(parseConfig({ SPEECH_PRELOAD: "yes" }, cwd).speech.preload).toBe(true);
+    const config = parseConfig(
+      { NODE_ENV: "production", HOST: "127.0.0.1", FFMPEG_PATH: "/opt/ffmpeg", LOG_LEVEL: "warn" },
+      cwd,
+    );
+    expect(config).toMatchObject({
+      env: "production",
+      server: { host: "127.0.0.1" },
+      audio: { ffmpegPath: "/opt/ffmpeg" },
+      logLevel: "warn",
+    });
+  });
+});
+
+describe("parseConfig rejects invalid settings", () => {
+  it.each([
+    ["PORT", "abc"],
+    ["PORT", "0"],
+    ["PORT", "70000"],
+    ["PORT", "80.5"],
+    ["SPEECH_PROVIDER", "nope"],
+    ["UPLOAD_MAX_MB", "-1"],
+    ["UPLOAD_MAX_MB", "0"],
+    ["AUDIO_MAX_MINUTES", "lots"],
+    ["SPEECH_WINDOW_SEC", "30"],
+    ["SPEECH_THREADS", "0"],
+    ["SPEECH_PRELOAD", "maybe"],
+    ["NODE_ENV", "staging"],
+    ["LOG_LEVEL", "verbose"],
+  ])("%s=%s throws a ConfigError naming the variable", (name, value) => {
+    const error = configError({ [name]: value });
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.name).toBe("ConfigError");
+    expect(error.message).toContain(name);
+  });
+
+  it("names only the variables at fault, all of them", () => {
+    const error = configError({
+      PORT: "abc",
+      UPLOAD_MAX_MB: "-1",
+      HOST: "example.org",
+      JOBS_CONCURRENCY: "2",
+    });
+    expect(error.message).toMatch(/\bPORT\b/);
+    expect(error.message).toMatch(/\bUPLOAD_MAX_MB\b/);
+    expect(error.message).not.toMatch(/HOST|JOBS_CONCURRENCY/);
+  });
+});
