@@ -3,7 +3,15 @@ import type { NextConfig } from "next";
 const nextConfig: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  serverExternalPackages: ["onnxruntime-node", "onnx-proto", "@ffmpeg-installer/ffmpeg", "busboy"],
+  serverExternalPackages: [
+    "onnxruntime-node",
+    "onnx-proto",
+    "@ffmpeg-installer/ffmpeg",
+    "busboy",
+    "azurite",
+    "@azure/storage-blob",
+    "@azure/data-tables",
+  ],
 };
 
 export default nextConfig;

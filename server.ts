@@ -3,7 +3,8 @@ import http from "node:http";
 import next from "next";
 import { getConfig } from "@/lib/config";
 import { logger } from "@/lib/log";
-import { getServices } from "@/lib/transcripts/context";
+import { getSpeechEngine } from "@/lib/speech";
+import { closeServices, getServices } from "@/lib/transcripts/context";
 
 /** Starts the HTTP server and resolves once it listens; the returned function stops it. */
 export async function startServer(options: { dev: boolean; port?: number; host?: string }) {
@@ -34,16 +35,24 @@ export async function startServer(options: { dev: boolean; port?: number; host?:
   });
   logger.info("server listening", { url: `http://localhost:${port}`, dev: options.dev });
 
-  const services = getServices();
+  const started = Date.now();
   if (config.speech.preload) {
-    const started = Date.now();
-    services.engine
+    const engine = getSpeechEngine(config);
+    engine
       .warmUp()
-      .then(() =>
-        logger.info("speech engine ready", { engine: services.engine.info.id, ms: Date.now() - started }),
-      )
+      .then(() => logger.info("speech engine ready", { engine: engine.info.id, ms: Date.now() - started }))
       .catch((error: unknown) => logger.error("speech engine failed to load", { error: String(error) }));
   }
+  getServices()
+    .then(({ storage }) => storage.health())
+    .then((health) =>
+      logger.info("storage ready", {
+        provider: health.provider,
+        ready: health.ready,
+        ms: Date.now() - started,
+      }),
+    )
+    .catch((error: unknown) => logger.error("storage failed to start", { error: String(error) }));
 
   return async function stop() {
     await new Promise<void>((resolve) => {
@@ -51,6 +60,7 @@ export async function startServer(options: { dev: boolean; port?: number; host?:
       server.closeAllConnections();
     });
     await app.close?.();
+    await closeServices();
   };
 }
 

@@ -5,3 +5,5 @@ import path from "node:path";
 process.env.LOG_LEVEL ??= "silent";
 process.env.DATA_DIR ??= path.join(os.tmpdir(), `transcribe-test-${process.pid}`);
 process.env.NEXT_TELEMETRY_DISABLED = "1";
+// Each test file gets its own partition, so listings and searches do not see other files' data.
+process.env.STORAGE_OWNER ??= `test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;

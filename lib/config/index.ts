@@ -25,6 +25,27 @@ const envSchema = z.object({
     .max(24 * 60)
     .default(120),
   JOBS_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+  AZURE_STORAGE_CONNECTION_STRING: z.string().min(1).optional(),
+  STORAGE_OWNER: z
+    .string()
+    .regex(/^[a-z0-9-]{1,64}$/, "must be lower-case letters, digits or dashes")
+    .default("local"),
+  STORAGE_RECORDINGS_CONTAINER: z
+    .string()
+    .regex(/^[a-z0-9-]{3,63}$/)
+    .default("recordings"),
+  STORAGE_TRANSCRIPTS_CONTAINER: z
+    .string()
+    .regex(/^[a-z0-9-]{3,63}$/)
+    .default("transcripts"),
+  STORAGE_TRANSCRIPTS_TABLE: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/)
+    .default("transcripts"),
+  AZURITE_BLOB_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  AZURITE_QUEUE_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  AZURITE_TABLE_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  AZURITE_IN_MEMORY: booleanish.default(false),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
@@ -52,6 +73,16 @@ export interface AppConfig {
     maxDurationSec: number;
   };
   jobs: { concurrency: number };
+  storage: {
+    /** Real Azure Storage (or any emulator) when set; otherwise Azurite is started in-process. */
+    connectionString?: string;
+    /** Partition of every record until sign-in exists. */
+    owner: string;
+    recordingsContainer: string;
+    transcriptsContainer: string;
+    transcriptsTable: string;
+    azurite: { location: string; blobPort: number; queuePort: number; tablePort: number; inMemory: boolean };
+  };
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
 }
 
@@ -94,6 +125,20 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       maxDurationSec: Math.round(e.AUDIO_MAX_MINUTES * 60),
     },
     jobs: { concurrency: e.JOBS_CONCURRENCY },
+    storage: {
+      connectionString: e.AZURE_STORAGE_CONNECTION_STRING,
+      owner: e.STORAGE_OWNER,
+      recordingsContainer: e.STORAGE_RECORDINGS_CONTAINER,
+      transcriptsContainer: e.STORAGE_TRANSCRIPTS_CONTAINER,
+      transcriptsTable: e.STORAGE_TRANSCRIPTS_TABLE,
+      azurite: {
+        location: path.resolve(cwd, e.DATA_DIR, "azurite"),
+        blobPort: e.AZURITE_BLOB_PORT,
+        queuePort: e.AZURITE_QUEUE_PORT,
+        tablePort: e.AZURITE_TABLE_PORT,
+        inMemory: e.AZURITE_IN_MEMORY,
+      },
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,11 +1,36 @@
-import path from "node:path";
 import type { AppConfig } from "@/lib/config";
-import { FilesystemRecordingStore } from "./filesystem/filesystem-recording-store";
-import type { RecordingStore } from "./types";
+import { logger } from "@/lib/log";
+import { createAzureStorage } from "./azure/azure-storage";
+import { startEmbeddedAzurite } from "./azurite/embedded-azurite";
+import type { Storage } from "./types";
 
 export type * from "./types";
 
-/** Builds the recording store for this configuration. */
-export function createRecordingStore(config: AppConfig): RecordingStore {
-  return new FilesystemRecordingStore(path.join(config.dataDir, "recordings"));
+/**
+ * Azure Storage when a connection string is configured; otherwise Azurite, started here in
+ * this process on loopback and persisted under the data folder, behind the same SDK code.
+ */
+export async function createStorage(config: AppConfig): Promise<Storage> {
+  const names = {
+    recordingsContainer: config.storage.recordingsContainer,
+    transcriptsContainer: config.storage.transcriptsContainer,
+    transcriptsTable: config.storage.transcriptsTable,
+  };
+  if (config.storage.connectionString) {
+    return createAzureStorage(config.storage.connectionString, names, { provider: "azure" });
+  }
+  const { azurite } = config.storage;
+  const started = Date.now();
+  const emulator = await startEmbeddedAzurite({
+    location: azurite.location,
+    blobPort: azurite.blobPort,
+    queuePort: azurite.queuePort,
+    tablePort: azurite.tablePort,
+    inMemory: azurite.inMemory,
+  });
+  logger.info("embedded Azurite started", { ports: emulator.ports, ms: Date.now() - started });
+  return createAzureStorage(emulator.connectionString, names, {
+    provider: "azurite",
+    onClose: emulator.stop,
+  });
 }

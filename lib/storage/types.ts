@@ -1,3 +1,7 @@
+import type { Readable } from "node:stream";
+import type { Segment } from "@/lib/speech/types";
+import type { TranscriptSettings } from "@/lib/transcripts/types";
+
 /** Metadata kept with every stored recording. */
 export interface RecordingMetadata {
   id: string;
@@ -11,18 +15,93 @@ export interface RecordingMetadata {
   transcriptionId: string | null;
 }
 
-/** Where uploaded and recorded audio is kept. */
+/** One page of a listing, newest first. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** A byte range of a stored recording. */
+export interface RecordingDownload {
+  stream: Readable;
+  contentType: string;
+  /** Size of the whole file. */
+  totalBytes: number;
+  /** Inclusive byte range sent, when a range was asked for. */
+  range?: { start: number; end: number };
+}
+
+/** Where uploaded and recorded audio is kept (Blob Storage: `<owner>/<recordingId>/<name>`). */
 export interface RecordingStore {
-  /** Moves a finished temporary file into the store (the file is consumed). */
-  saveFromFile(owner: string, metadata: RecordingMetadata, sourcePath: string): Promise<void>;
-  /** Updates metadata fields of a stored recording. */
-  updateMetadata(owner: string, id: string, patch: Partial<Omit<RecordingMetadata, "id">>): Promise<void>;
+  /** Streams a local file into the store with its metadata; on failure nothing is left behind. */
+  uploadFile(owner: string, metadata: RecordingMetadata, sourcePath: string): Promise<void>;
+  /** Merges metadata fields into a stored recording. */
+  updateMetadata(
+    owner: string,
+    id: string,
+    patch: Partial<Omit<RecordingMetadata, "id" | "name">>,
+  ): Promise<void>;
   /** Metadata of one recording, or null. */
   get(owner: string, id: string): Promise<RecordingMetadata | null>;
-  /** A local path to read the audio from (the embedded store keeps files on disk). */
-  localPath(owner: string, id: string): Promise<string | null>;
+  /** Newest first, `limit` at a time. */
+  list(owner: string, options: { cursor?: string | null; limit: number }): Promise<Page<RecordingMetadata>>;
+  /** The audio, whole or a byte range (`end` inclusive); null when missing. */
+  download(
+    owner: string,
+    id: string,
+    range?: { start: number; end?: number },
+  ): Promise<RecordingDownload | null>;
+  /** Copies the audio to a local file (for ffmpeg). */
+  downloadToFile(owner: string, id: string, targetPath: string): Promise<void>;
   /** Removes a recording; missing ones are ignored. */
   delete(owner: string, id: string): Promise<void>;
-  /** Whether the store can be used now. */
+}
+
+/** A transcript as stored, with its version. */
+export interface StoredTranscript {
+  id: string;
+  recordingId: string;
+  title: string;
+  text: string;
+  segments: Segment[];
+  language: string;
+  durationSec: number;
+  engine: string;
+  settings: TranscriptSettings;
+  summary?: string;
+  createdAt: string;
+  updatedAt: string;
+  processingMs?: number;
+  etag: string;
+}
+
+/** The fields a listing shows (no body). */
+export type TranscriptHeader = Pick<
+  StoredTranscript,
+  "id" | "recordingId" | "title" | "createdAt" | "updatedAt" | "durationSec" | "language" | "engine" | "etag"
+>;
+
+/** Saved transcripts (Table Storage, PartitionKey = owner, RowKey = id; big bodies overflow to a blob). */
+export interface TranscriptStore {
+  /** Inserts a new transcript; fails with `conflict` if the id exists. */
+  create(owner: string, transcript: Omit<StoredTranscript, "etag">): Promise<StoredTranscript>;
+  /** Replaces a transcript if its version is still `etag`; else `precondition_failed`. */
+  replace(owner: string, transcript: Omit<StoredTranscript, "etag">, etag: string): Promise<StoredTranscript>;
+  get(owner: string, id: string): Promise<StoredTranscript | null>;
+  /** Newest first, without bodies. */
+  list(owner: string, options: { cursor?: string | null; limit: number }): Promise<Page<TranscriptHeader>>;
+  /** Every transcript with its body, newest first, a page at a time (exports, search). */
+  scan(owner: string): AsyncIterable<StoredTranscript>;
+  /** Removes a transcript and its overflow blob; missing ones are ignored. */
+  delete(owner: string, id: string): Promise<void>;
+}
+
+/** The storage of one deployment. */
+export interface Storage {
+  recordings: RecordingStore;
+  transcripts: TranscriptStore;
+  /** Whether storage answers now. */
   health(): Promise<{ ready: boolean; provider: string; error?: string }>;
+  /** Releases what was started (the embedded emulator). */
+  close(): Promise<void>;
 }

@@ -2,38 +2,50 @@ import path from "node:path";
 import { getConfig, type AppConfig } from "@/lib/config";
 import { createJobQueue, type JobQueue } from "@/lib/jobs";
 import { getSpeechEngine, type SpeechEngine } from "@/lib/speech";
-import { createRecordingStore, type RecordingStore } from "@/lib/storage";
+import { createStorage, type Storage } from "@/lib/storage";
 
 /** Everything the service layer works with, built once per process. */
 export interface ServiceContext {
   config: AppConfig;
   engine: SpeechEngine;
-  recordings: RecordingStore;
+  storage: Storage;
   jobs: JobQueue;
+  /** Partition of every record until sign-in exists. */
+  owner: string;
   /** Scratch space for uploads and decoded audio. */
   tempDir: string;
 }
 
 const globalKey = Symbol.for("transcribe.services");
-type Holder = { [globalKey]?: ServiceContext };
+type Holder = { [globalKey]?: Promise<ServiceContext> };
 
 /** The process-wide service context (shared by the custom server and Next's route bundles). */
-export function getServices(): ServiceContext {
+export function getServices(): Promise<ServiceContext> {
   const holder = globalThis as Holder;
-  if (!holder[globalKey]) {
-    const config = getConfig();
-    holder[globalKey] = {
-      config,
-      engine: getSpeechEngine(config),
-      recordings: createRecordingStore(config),
-      jobs: createJobQueue(config),
-      tempDir: path.join(config.dataDir, "tmp"),
-    };
-  }
+  holder[globalKey] ??= buildServices().catch((error: unknown) => {
+    delete holder[globalKey];
+    throw error;
+  });
   return holder[globalKey];
 }
 
-/** Drops the cached context so the next call rebuilds it from fresh configuration (tests). */
-export function resetServices(): void {
-  delete (globalThis as Holder)[globalKey];
+async function buildServices(): Promise<ServiceContext> {
+  const config = getConfig();
+  const storage = await createStorage(config);
+  return {
+    config,
+    engine: getSpeechEngine(config),
+    storage,
+    jobs: createJobQueue(config),
+    owner: config.storage.owner,
+    tempDir: path.join(config.dataDir, "tmp"),
+  };
+}
+
+/** Stops what the context started (the embedded emulator) and forgets it. */
+export async function closeServices(): Promise<void> {
+  const holder = globalThis as Holder;
+  const current = holder[globalKey];
+  delete holder[globalKey];
+  if (current) await (await current.catch(() => null))?.storage.close();
 }

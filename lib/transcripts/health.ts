@@ -1,3 +1,5 @@
+import { getConfig } from "@/lib/config";
+import { getSpeechEngine } from "@/lib/speech";
 import { getServices } from "./context";
 
 /** What `GET /api/health` reports. */
@@ -21,11 +23,19 @@ export interface HealthReport {
 }
 
 /** Readiness of the engine and storage; starts loading the engine if nobody has yet. */
-export async function getHealth(services = getServices()): Promise<HealthReport> {
-  const { engine, recordings, config } = services;
+export async function getHealth(): Promise<HealthReport> {
+  const services = await getServices().catch(() => null);
+  const config = getConfig();
+  const engine = getSpeechEngine(config);
   const speech = engine.status();
   if (speech.state === "idle") void engine.warmUp().catch(() => undefined);
-  const storage = await recordings.health();
+  const storage = services
+    ? await services.storage.health()
+    : {
+        ready: false,
+        provider: config.storage.connectionString ? "azure" : "azurite",
+        error: "Storage could not be started.",
+      };
   const status = speech.state === "failed" || !storage.ready ? "degraded" : speech.ready ? "ok" : "starting";
   return {
     status,

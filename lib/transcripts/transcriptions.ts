@@ -11,9 +11,6 @@ import { createId } from "@/lib/util/ids";
 import { getServices, type ServiceContext } from "./context";
 import type { Transcript, TranscriptSettings } from "./types";
 
-/** The owner of everything until sign-in exists. */
-export const LOCAL_OWNER = "local";
-
 /** Form fields accepted with an upload. */
 export const transcriptionFieldsSchema = z.object({
   language: z
@@ -55,18 +52,19 @@ export interface TranscriptionView {
 export async function startTranscription(
   file: UploadedFile | null,
   fields: TranscriptionFields,
-  services: ServiceContext = getServices(),
+  context?: ServiceContext,
 ): Promise<StartedTranscription> {
   if (!file) throw new AppError("missing_audio", "No audio was sent. Attach a file in the “audio” field.");
   try {
+    const services = context ?? (await getServices());
     const format = await validateUpload(file, services);
     const settings = resolveSettings(fields, services);
     const id = createId();
     const recordingId = createId();
     const now = new Date().toISOString();
     const title = titleFrom(file.clientName, now);
-    await services.recordings.saveFromFile(
-      LOCAL_OWNER,
+    await services.storage.recordings.uploadFile(
+      services.owner,
       {
         id: recordingId,
         name: storedName(file.clientName, format),
@@ -81,7 +79,7 @@ export async function startTranscription(
     );
     const job: TranscriptionJob = {
       id,
-      owner: LOCAL_OWNER,
+      owner: services.owner,
       recordingId,
       title,
       settings,
@@ -97,18 +95,25 @@ export async function startTranscription(
   }
 }
 
-/** The state of a transcription job, or 404. */
-export async function getTranscription(id: string, services = getServices()): Promise<TranscriptionView> {
+/**
+ * The state of a transcription: the job while it runs, the saved transcript (current version)
+ * once it is done, also after a restart; 404 when neither exists.
+ */
+export async function getTranscription(id: string, context?: ServiceContext): Promise<TranscriptionView> {
+  const services = context ?? (await getServices());
   const job = await services.jobs.get(id);
-  if (!job) throw new AppError("not_found", "No transcription has this id.");
-  return {
-    id: job.id,
-    recordingId: job.recordingId,
-    status: job.status,
-    progress: job.progress,
-    ...(job.error ? { error: job.error } : {}),
-    ...(job.transcript ? { transcript: job.transcript } : {}),
-  };
+  if (job && job.status !== "succeeded") {
+    return {
+      id: job.id,
+      recordingId: job.recordingId,
+      status: job.status,
+      progress: job.progress,
+      ...(job.error ? { error: job.error } : {}),
+    };
+  }
+  const saved = await services.storage.transcripts.get(services.owner, id);
+  if (!saved) throw new AppError("not_found", "No transcription has this id.");
+  return { id, recordingId: saved.recordingId, status: "succeeded", progress: 1, transcript: saved };
 }
 
 async function validateUpload(file: UploadedFile, services: ServiceContext) {
@@ -153,13 +158,19 @@ function resolveSettings(fields: TranscriptionFields, services: ServiceContext):
 }
 
 async function runTranscription(job: TranscriptionJob, context: JobContext, services: ServiceContext) {
-  const { config, engine, recordings } = services;
+  const { config, engine, storage } = services;
+  const { recordings } = storage;
   const started = Date.now();
-  const source = await recordings.localPath(job.owner, job.recordingId);
-  if (!source) throw new AppError("not_found", "The recording was deleted before it could be transcribed.");
   await fs.mkdir(services.tempDir, { recursive: true });
+  const source = path.join(services.tempDir, `${job.id}.source`);
   const pcmPath = path.join(services.tempDir, `${job.id}.pcm`);
   try {
+    await recordings.downloadToFile(job.owner, job.recordingId, source).catch((error: unknown) => {
+      if (error instanceof AppError && error.code === "not_found") {
+        throw new AppError("not_found", "The recording was deleted before it could be transcribed.");
+      }
+      throw error;
+    });
     const audio = await decodeToPcm(source, pcmPath, {
       ffmpegPath: config.audio.ffmpegPath,
       maxDurationSec: config.audio.maxDurationSec,
@@ -173,7 +184,7 @@ async function runTranscription(job: TranscriptionJob, context: JobContext, serv
       onProgress: context.reportProgress,
     });
     const now = new Date().toISOString();
-    return {
+    return await storage.transcripts.create(job.owner, {
       id: job.id,
       recordingId: job.recordingId,
       title: job.title,
@@ -186,9 +197,9 @@ async function runTranscription(job: TranscriptionJob, context: JobContext, serv
       createdAt: job.createdAt,
       updatedAt: now,
       processingMs: Date.now() - started,
-    } satisfies Transcript;
+    });
   } finally {
-    await removeAll([pcmPath]);
+    await removeAll([source, pcmPath]);
   }
 }
 

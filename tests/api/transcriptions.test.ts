@@ -24,12 +24,19 @@ async function expectError(response: Response, status: number, code: string) {
   return body.error.message;
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), "transcribe-api-"));
-  configure({ DATA_DIR: path.join(workDir, "data"), UPLOAD_MAX_MB: undefined, AUDIO_MAX_MINUTES: undefined });
+  await configure({
+    DATA_DIR: path.join(workDir, "data"),
+    UPLOAD_MAX_MB: undefined,
+    AUDIO_MAX_MINUTES: undefined,
+  });
 });
 
-afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
+afterAll(async () => {
+  await configure({});
+  fs.rmSync(workDir, { recursive: true, force: true });
+});
 
 describe("POST /api/transcriptions with real speech", () => {
   it("transcribes jfk.wav with WER at most 5 % and segment timestamps", async () => {
@@ -237,23 +244,23 @@ describe("POST /api/transcriptions with bad input", () => {
   });
 
   it("refuses files over the size limit with 413 and keeps nothing", async () => {
-    configure({ UPLOAD_MAX_MB: "0.1" });
+    await configure({ UPLOAD_MAX_MB: "0.1" });
     try {
       await expectError(await upload(jfk, { name: "big.wav" }), 413, "payload_too_large");
       const uploads = path.join(workDir, "data", "tmp", "uploads");
       expect(fs.existsSync(uploads) ? fs.readdirSync(uploads) : []).toEqual([]);
     } finally {
-      configure({ UPLOAD_MAX_MB: undefined });
+      await configure({ UPLOAD_MAX_MB: undefined });
     }
   });
 
   it("refuses audio over the duration limit with 413", async () => {
-    configure({ AUDIO_MAX_MINUTES: "0.1" });
+    await configure({ AUDIO_MAX_MINUTES: "0.1" });
     try {
       const message = await expectError(await upload(jfk, { name: "long.wav" }), 413, "audio_too_long");
       expect(message).toMatch(/limit/);
     } finally {
-      configure({ AUDIO_MAX_MINUTES: undefined });
+      await configure({ AUDIO_MAX_MINUTES: undefined });
     }
   });
 });

@@ -1,20 +1,20 @@
 import fs from "node:fs";
 import path from "node:path";
 import { resetConfig } from "@/lib/config";
-import { resetServices } from "@/lib/transcripts/context";
+import { closeServices } from "@/lib/transcripts/context";
 import { POST } from "@/app/api/transcriptions/route";
 import { GET as getJob } from "@/app/api/transcriptions/[id]/route";
 
 export const fixtures = path.join(__dirname, "..", "fixtures");
 
 /** Rebuilds configuration and services with these environment overrides (undefined removes). */
-export function configure(overrides: Record<string, string | undefined>): void {
+export async function configure(overrides: Record<string, string | undefined>): Promise<void> {
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
   }
   resetConfig();
-  resetServices();
+  await closeServices();
 }
 
 /** POSTs a multipart upload straight into the route handler. */

@@ -11,7 +11,7 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const POST = withErrors(async (request: Request) => {
-  const services = getServices();
+  const services = await getServices();
   const form = await parseMultipart(request, {
     fileField: "audio",
     maxFileBytes: services.config.audio.maxUploadBytes,

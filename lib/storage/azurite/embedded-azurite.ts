@@ -1,0 +1,175 @@
+import fs from "node:fs/promises";
+import { createRequire } from "node:module";
+import net from "node:net";
+import path from "node:path";
+
+/** Azurite's well-known development account (public, documented by Microsoft). */
+export const DEV_ACCOUNT = {
+  name: "devstoreaccount1",
+  key: "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
+} as const;
+
+/** Where and how to run the embedded emulator. */
+export interface EmbeddedAzuriteOptions {
+  /** Folder for Azurite's databases and blob extents. */
+  location: string;
+  host?: string;
+  /** Ports; 0 picks free ones. */
+  blobPort?: number;
+  queuePort?: number;
+  tablePort?: number;
+  /** Keep everything in memory (tests). */
+  inMemory?: boolean;
+}
+
+/** A running emulator. */
+export interface EmbeddedAzurite {
+  connectionString: string;
+  ports: { blob: number; queue: number; table: number };
+  stop(): Promise<void>;
+}
+
+interface AzuriteServer {
+  start(): Promise<void>;
+  close(): Promise<void>;
+  clean?(): Promise<void>;
+}
+
+type ServerClass = new (config: unknown) => AzuriteServer;
+type ConfigClass = new (...args: unknown[]) => unknown;
+
+/**
+ * Starts Azurite's Blob, Queue and Table servers inside this process, bound to loopback, with
+ * telemetry never initialised and request/debug logs off. Azurite's API-version check is skipped
+ * so that the pinned SDKs and the emulator need not be released in lockstep.
+ */
+export async function startEmbeddedAzurite(options: EmbeddedAzuriteOptions): Promise<EmbeddedAzurite> {
+  const host = options.host ?? "127.0.0.1";
+  const [blob, queue, table] = await Promise.all([
+    portOrFree(options.blobPort, host),
+    portOrFree(options.queuePort, host),
+    portOrFree(options.tablePort, host),
+  ]);
+  await fs.mkdir(options.location, { recursive: true });
+  const load = createRequire(path.join(process.cwd(), "package.json"));
+  const module = (name: string) => {
+    const loaded = load(`azurite/dist/src/${name}`) as { default: unknown };
+    return loaded.default;
+  };
+  const BlobConfiguration = module("blob/BlobConfiguration") as ConfigClass;
+  const BlobServer = module("blob/BlobServer") as ServerClass;
+  const QueueConfiguration = module("queue/QueueConfiguration") as ConfigClass;
+  const QueueServer = module("queue/QueueServer") as ServerClass;
+  const TableConfiguration = module("table/TableConfiguration") as ConfigClass;
+  const TableServer = module("table/TableServer") as ServerClass;
+
+  const at = (file: string) => path.join(options.location, file);
+  const persistence = (folder: string) => [
+    { locationId: "Default", locationPath: at(folder), maxConcurrency: 10 },
+  ];
+  const memory = options.inMemory ?? false;
+  const common = { loose: true, skipApiVersionCheck: true, cert: "", key: "", pwd: "", oauth: undefined };
+
+  const blobServer = new BlobServer(
+    new BlobConfiguration(
+      host,
+      blob,
+      5,
+      at("__azurite_db_blob__.json"),
+      at("__azurite_db_blob_extent__.json"),
+      persistence("__blobstorage__"),
+      false,
+      undefined,
+      false,
+      undefined,
+      common.loose,
+      common.skipApiVersionCheck,
+      common.cert,
+      common.key,
+      common.pwd,
+      common.oauth,
+      false,
+      memory,
+    ),
+  );
+  const queueServer = new QueueServer(
+    new QueueConfiguration(
+      host,
+      queue,
+      5,
+      at("__azurite_db_queue__.json"),
+      at("__azurite_db_queue_extent__.json"),
+      persistence("__queuestorage__"),
+      false,
+      undefined,
+      false,
+      undefined,
+      common.loose,
+      common.skipApiVersionCheck,
+      common.cert,
+      common.key,
+      common.pwd,
+      common.oauth,
+      false,
+      memory,
+    ),
+  );
+  const tableServer = new TableServer(
+    new TableConfiguration(
+      host,
+      table,
+      5,
+      at("__azurite_db_table__.json"),
+      false,
+      false,
+      undefined,
+      undefined,
+      common.loose,
+      common.skipApiVersionCheck,
+      common.cert,
+      common.key,
+      common.pwd,
+      common.oauth,
+      false,
+      memory,
+    ),
+  );
+  const servers = [blobServer, queueServer, tableServer];
+  const started: AzuriteServer[] = [];
+  try {
+    for (const server of servers) {
+      await server.start();
+      started.push(server);
+    }
+  } catch (error) {
+    await Promise.allSettled(started.map((server) => server.close()));
+    throw error;
+  }
+  const connectionString = [
+    "DefaultEndpointsProtocol=http",
+    `AccountName=${DEV_ACCOUNT.name}`,
+    `AccountKey=${DEV_ACCOUNT.key}`,
+    `BlobEndpoint=http://${host}:${blob}/${DEV_ACCOUNT.name}`,
+    `QueueEndpoint=http://${host}:${queue}/${DEV_ACCOUNT.name}`,
+    `TableEndpoint=http://${host}:${table}/${DEV_ACCOUNT.name}`,
+  ].join(";");
+  return {
+    connectionString,
+    ports: { blob, queue, table },
+    async stop() {
+      await Promise.allSettled(servers.map((server) => server.close()));
+    },
+  };
+}
+
+async function portOrFree(port: number | undefined, host: string): Promise<number> {
+  if (port) return port;
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, host, () => {
+      const { port: free } = server.address() as net.AddressInfo;
+      server.close(() => resolve(free));
+    });
+  });
+}

@@ -1,0 +1,561 @@
+import { inflateRawSync } from "node:zlib";
+import {
+  csvCell,
+  exportFormats,
+  formatTimestamp,
+  renderExport,
+  renderTranscriptsCsv,
+} from "@/lib/transcripts/export";
+import type { Transcript } from "@/lib/transcripts/types";
+
+function makeTranscript(overrides: Partial<Transcript> = {}): Transcript {
+  return {
+    id: "tr_1",
+    recordingId: "rec_1",
+    title: "Weekly sync",
+    text: "Hello there. General Kenobi! Back later.",
+    segments: [
+      { start: 0, end: 2.5, text: " Hello there." },
+      { start: 5.2, end: 7.25, text: "General Kenobi!", speaker: "Obi-Wan" },
+      { start: 3725.5, end: 3727, text: "Back later." },
+    ],
+    language: "en",
+    durationSec: 3727.456,
+    engine: "local-whisper-tiny.en",
+    settings: { language: "en", diarize: true, speakers: 2 },
+    summary: "A short greeting.",
+    createdAt: "2024-05-01T14:03:00.000Z",
+    updatedAt: "2024-05-01T14:05:00.000Z",
+    etag: '"abc123"',
+    processingMs: 1234,
+    ...overrides,
+  };
+}
+
+/** Strict RFC 4180 parser: records must end with CRLF; bare CR or LF is only allowed inside quotes. */
+function parseCsv(input: string): string[][] {
+  const records: string[][] = [];
+  let record: string[] = [];
+  let field = "";
+  let i = 0;
+  while (i < input.length) {
+    if (input[i] === '"') {
+      if (field !== "") throw new Error(`quote inside unquoted field at ${i}`);
+      i++;
+      for (;;) {
+        if (i >= input.length) throw new Error("unterminated quoted field");
+        if (input[i] === '"') {
+          if (input[i + 1] === '"') {
+            field += '"';
+            i += 2;
+            continue;
+          }
+          i++;
+          break;
+        }
+        field += input[i];
+        i++;
+      }
+      if (i < input.length && input[i] !== "," && input[i] !== "\r") {
+        throw new Error(`unexpected character after closing quote at ${i}`);
+      }
+      continue;
+    }
+    const char = input[i];
+    if (char === ",") {
+      record.push(field);
+      field = "";
+      i++;
+    } else if (char === "\r") {
+      if (input[i + 1] !== "\n") throw new Error(`bare CR outside quotes at ${i}`);
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = "";
+      i += 2;
+    } else if (char === "\n") {
+      throw new Error(`bare LF outside quotes at ${i}`);
+    } else {
+      field += char;
+      i++;
+    }
+  }
+  if (field !== "" || record.length > 0) throw new Error("last record does not end with CRLF");
+  return records;
+}
+
+interface ZipEntry {
+  name: string;
+  data: Buffer;
+}
+
+/** Reads a ZIP through its central directory, which has the sizes even when local headers defer them. */
+function readZip(zip: Buffer): ZipEntry[] {
+  let eocd = -1;
+  for (let offset = zip.length - 22; offset >= 0; offset--) {
+    if (zip.readUInt32LE(offset) === 0x06054b50) {
+      eocd = offset;
+      break;
+    }
+  }
+  if (eocd < 0) throw new Error("no end of central directory record");
+  const count = zip.readUInt16LE(eocd + 10);
+  let offset = zip.readUInt32LE(eocd + 16);
+  const entries: ZipEntry[] = [];
+  for (let n = 0; n < count; n++) {
+    if (zip.readUInt32LE(offset) !== 0x02014b50) throw new Error("bad central directory entry");
+    const method = zip.readUInt16LE(offset + 10);
+    const compressedSize = zip.readUInt32LE(offset + 20);
+    const nameLength = zip.readUInt16LE(offset + 28);
+    const extraLength = zip.readUInt16LE(offset + 30);
+    const commentLength = zip.readUInt16LE(offset + 32);
+    const localOffset = zip.readUInt32LE(offset + 42);
+    const name = zip.toString("utf8", offset + 46, offset + 46 + nameLength);
+    if (zip.readUInt32LE(localOffset) !== 0x04034b50) throw new Error("bad local file header");
+    const dataStart =
+      localOffset + 30 + zip.readUInt16LE(localOffset + 26) + zip.readUInt16LE(localOffset + 28);
+    const raw = zip.subarray(dataStart, dataStart + compressedSize);
+    if (method !== 0 && method !== 8) throw new Error(`unsupported compression method ${method}`);
+    entries.push({ name, data: method === 8 ? inflateRawSync(raw) : Buffer.from(raw) });
+    offset += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
+}
+
+async function documentXml(transcript: Transcript): Promise<string> {
+  const { body } = await renderExport(transcript, "docx");
+  const entry = readZip(body).find((candidate) => candidate.name === "word/document.xml");
+  if (!entry) throw new Error("word/document.xml missing");
+  return entry.data.toString("utf8");
+}
+
+/** Joins the decoded text of every `<w:t>` run, so assertions see what Word shows. */
+function visibleText(xml: string): string {
+  return [...xml.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g)]
+    .map((match) => match[1] ?? "")
+    .join("")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, "&");
+}
+
+async function renderText(
+  transcript: Transcript,
+  format: "txt" | "srt" | "vtt" | "json" | "csv",
+): Promise<string> {
+  return (await renderExport(transcript, format)).body.toString("utf8");
+}
+
+describe("formatTimestamp", () => {
+  it("formats SubRip, WebVTT and clock styles past an hour", () => {
+    expect(formatTimestamp(3725.5, "srt")).toBe("01:02:05,500");
+    expect(formatTimestamp(3725.5, "vtt")).toBe("01:02:05.500");
+    expect(formatTimestamp(3725.5, "clock")).toBe("1:02:05");
+  });
+
+  it("uses m:ss under an hour and rounds clock times down", () => {
+    expect(formatTimestamp(5.9, "clock")).toBe("0:05");
+    expect(formatTimestamp(605, "clock")).toBe("10:05");
+  });
+
+  it("rounds to the millisecond without producing 1000 ms", () => {
+    expect(formatTimestamp(1.9996, "srt")).toBe("00:00:02,000");
+    expect(formatTimestamp(59.9999, "vtt")).toBe("00:01:00.000");
+  });
+
+  it("treats negative and non-finite times as zero", () => {
+    expect(formatTimestamp(-3, "srt")).toBe("00:00:00,000");
+    expect(formatTimestamp(Number.NaN, "clock")).toBe("0:00");
+  });
+});
+
+describe("csvCell", () => {
+  it("leaves plain text and numbers alone", () => {
+    expect(csvCell("Weekly sync")).toBe("Weekly sync");
+    expect(csvCell("a-b")).toBe("a-b");
+    expect(csvCell(12.5)).toBe("12.5");
+    expect(csvCell(null)).toBe("");
+    expect(csvCell(undefined)).toBe("");
+    expect(csvCell(Number.POSITIVE_INFINITY)).toBe("");
+  });
+
+  it("quotes fields with quotes, commas and line breaks, doubling quotes", () => {
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+    expect(csvCell("a,b")).toBe('"a,b"');
+    expect(csvCell("a\nb")).toBe('"a\nb"');
+    expect(csvCell("a\rb")).toBe('"a\rb"');
+  });
+
+  it("neutralises formula prefixes", () => {
+    expect(csvCell("=1+1")).toBe("'=1+1");
+    expect(csvCell("-2+3")).toBe("'-2+3");
+    expect(csvCell("\r=1")).toBe('"\'\r=1"');
+  });
+});
+
+describe("renderTranscriptsCsv", () => {
+  const header = ["id", "title", "created", "duration", "language", "engine", "text", "summary"];
+
+  it("writes a header and one row per transcript", () => {
+    const csv = renderTranscriptsCsv([makeTranscript(), makeTranscript({ id: "tr_2", summary: undefined })]);
+    const records = parseCsv(csv);
+    expect(records).toEqual([
+      header,
+      [
+        "tr_1",
+        "Weekly sync",
+        "2024-05-01T14:03:00.000Z",
+        "3727.46",
+        "en",
+        "local-whisper-tiny.en",
+        "Hello there. General Kenobi! Back later.",
+        "A short greeting.",
+      ],
+      [
+        "tr_2",
+        "Weekly sync",
+        "2024-05-01T14:03:00.000Z",
+        "3727.46",
+        "en",
+        "local-whisper-tiny.en",
+        "Hello there. General Kenobi! Back later.",
+        "",
+      ],
+    ]);
+    expect(csv.startsWith("id,title,created,duration,language,engine,text,summary\r\n")).toBe(true);
+    expect(csv).toContain(",Weekly sync,");
+  });
+
+  it("writes only the header for no transcripts", () => {
+    expect(renderTranscriptsCsv([])).toBe("id,title,created,duration,language,engine,text,summary\r\n");
+  });
+
+  it("round-trips quotes, commas, line breaks, unicode and emoji", () => {
+    const nasty = [
+      'He said "hello", then left',
+      "line one\r\nline two\nline three\rline four",
+      "Zürich, São Paulo, 東京 — naïve café",
+      "emoji 🎙️👩🏽‍💻 end",
+      '""',
+      ",",
+      "trailing space ",
+    ];
+    const transcripts = nasty.map((value, index) =>
+      makeTranscript({ id: `tr_${index}`, title: value, text: value, summary: value }),
+    );
+    const records = parseCsv(renderTranscriptsCsv(transcripts));
+    expect(records).toHaveLength(nasty.length + 1);
+    nasty.forEach((value, index) => {
+      const row = records[index + 1];
+      expect(row).toHaveLength(header.length);
+      expect(row?.[1]).toBe(value);
+      expect(row?.[6]).toBe(value);
+      expect(row?.[7]).toBe(value);
+    });
+  });
+
+  it("ends every record with CRLF", () => {
+    const csv = renderTranscriptsCsv([makeTranscript(), makeTranscript({ id: "tr_2" })]);
+    expect(csv.endsWith("\r\n")).toBe(true);
+    const lines = csv.split("\r\n");
+    expect(lines.pop()).toBe("");
+    expect(lines).toHaveLength(3);
+    for (const line of lines) expect(line).not.toMatch(/[\r\n]/);
+  });
+
+  it.each(['=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])(
+    "prefixes %j with a single quote in every text column",
+    (value) => {
+      const transcript = makeTranscript({
+        id: value,
+        title: value,
+        text: value,
+        summary: value,
+        engine: value,
+      });
+      const row = parseCsv(renderTranscriptsCsv([transcript]))[1];
+      expect(row).toEqual([
+        `'${value}`,
+        `'${value}`,
+        "2024-05-01T14:03:00.000Z",
+        "3727.46",
+        "en",
+        `'${value}`,
+        `'${value}`,
+        `'${value}`,
+      ]);
+    },
+  );
+
+  it("writes duration as a plain number with at most two decimals", () => {
+    const rows = parseCsv(
+      renderTranscriptsCsv([makeTranscript({ durationSec: 10 }), makeTranscript({ durationSec: 0.125 })]),
+    );
+    expect(rows[1]?.[3]).toBe("10");
+    expect(rows[2]?.[3]).toBe("0.13");
+  });
+});
+
+describe("renderExport csv", () => {
+  it("starts with a UTF-8 byte order mark and holds one row", async () => {
+    const transcript = makeTranscript({ title: "Café =notes" });
+    const { body, contentType, fileName } = await renderExport(transcript, "csv");
+    expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(contentType).toBe("text/csv; charset=utf-8");
+    expect(fileName).toBe("cafe-notes.csv");
+    const records = parseCsv(body.subarray(3).toString("utf8"));
+    expect(records).toHaveLength(2);
+    expect(records[1]?.[1]).toBe("Café =notes");
+  });
+});
+
+describe("renderExport txt", () => {
+  it("writes the title, a blank line and the edited text", async () => {
+    const transcript = makeTranscript({ text: "Edited words.\r\nSecond line." });
+    const { body, contentType } = await renderExport(transcript, "txt");
+    expect(contentType).toBe("text/plain; charset=utf-8");
+    expect(body.toString("utf8")).toBe("Weekly sync\n\nEdited words.\nSecond line.\n");
+  });
+});
+
+describe("renderExport srt", () => {
+  it("renders numbered cues with speaker prefixes", async () => {
+    const { body, contentType, fileName } = await renderExport(makeTranscript(), "srt");
+    expect(contentType).toBe("application/x-subrip");
+    expect(fileName).toBe("weekly-sync.srt");
+    expect(body.toString("utf8")).toBe(
+      [
+        "1",
+        "00:00:00,000 --> 00:00:02,500",
+        "Hello there.",
+        "",
+        "2",
+        "00:00:05,200 --> 00:00:07,250",
+        "Obi-Wan: General Kenobi!",
+        "",
+        "3",
+        "01:02:05,500 --> 01:02:07,000",
+        "Back later.",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("collapses blank lines and defuses arrows inside cue text", async () => {
+    const transcript = makeTranscript({
+      segments: [
+        { start: 1, end: 2, text: "first\n\n  \nsecond" },
+        { start: 2, end: 3, text: "-->" },
+        { start: 3, end: 4, text: "a ---> <b>b</b>" },
+      ],
+    });
+    const srt = await renderText(transcript, "srt");
+    expect(srt).toBe(
+      [
+        "1",
+        "00:00:01,000 --> 00:00:02,000",
+        "first",
+        "second",
+        "",
+        "2",
+        "00:00:02,000 --> 00:00:03,000",
+        "->",
+        "",
+        "3",
+        "00:00:03,000 --> 00:00:04,000",
+        "a -> <b>b</b>",
+        "",
+      ].join("\n"),
+    );
+    const blocks = srt.trimEnd().split("\n\n");
+    expect(blocks).toHaveLength(3);
+    for (const block of blocks) {
+      const lines = block.split("\n");
+      expect(lines[1]).toMatch(/^\d{2}:\d{2}:\d{2},\d{3} --> \d{2}:\d{2}:\d{2},\d{3}$/);
+      for (const line of lines.slice(2)) expect(line).not.toContain("-->");
+    }
+  });
+
+  it("falls back to one cue spanning the whole recording when there are no segments", async () => {
+    const transcript = makeTranscript({ segments: [], text: "Just text.\n\nMore.", durationSec: 12.3 });
+    expect(await renderText(transcript, "srt")).toBe("1\n00:00:00,000 --> 00:00:12,300\nJust text.\nMore.\n");
+  });
+
+  it("is empty when there is nothing to show", async () => {
+    expect(await renderText(makeTranscript({ segments: [], text: "  " }), "srt")).toBe("");
+  });
+});
+
+describe("renderExport vtt", () => {
+  it("renders a WEBVTT header and voice tags", async () => {
+    const { body, contentType } = await renderExport(makeTranscript(), "vtt");
+    expect(contentType).toBe("text/vtt; charset=utf-8");
+    expect(body.toString("utf8")).toBe(
+      [
+        "WEBVTT",
+        "",
+        "00:00:00.000 --> 00:00:02.500",
+        "Hello there.",
+        "",
+        "00:00:05.200 --> 00:00:07.250",
+        "<v Obi-Wan>General Kenobi!",
+        "",
+        "01:02:05.500 --> 01:02:07.000",
+        "Back later.",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("escapes markup, collapses blank lines and keeps arrows out of cue text", async () => {
+    const transcript = makeTranscript({
+      segments: [
+        { start: 1, end: 2, text: "first\n\nsecond" },
+        { start: 2, end: 3, text: "-->" },
+        { start: 3, end: 4, text: "<b>bold</b> & co", speaker: "A<B> & C" },
+      ],
+    });
+    const vtt = await renderText(transcript, "vtt");
+    expect(vtt).toBe(
+      [
+        "WEBVTT",
+        "",
+        "00:00:01.000 --> 00:00:02.000",
+        "first",
+        "second",
+        "",
+        "00:00:02.000 --> 00:00:03.000",
+        "--&gt;",
+        "",
+        "00:00:03.000 --> 00:00:04.000",
+        "<v A&lt;B&gt; &amp; C>&lt;b&gt;bold&lt;/b&gt; &amp; co",
+        "",
+      ].join("\n"),
+    );
+    expect(vtt.match(/-->/g)).toHaveLength(3);
+  });
+
+  it("falls back to one cue when there are no segments", async () => {
+    const transcript = makeTranscript({ segments: [], text: "Only text", durationSec: 3725.5 });
+    expect(await renderText(transcript, "vtt")).toBe("WEBVTT\n\n00:00:00.000 --> 01:02:05.500\nOnly text\n");
+  });
+});
+
+describe("renderExport json", () => {
+  it("round-trips the transcript without its etag", async () => {
+    const transcript = makeTranscript({ title: 'Quote " and emoji 🎙️' });
+    const { body, contentType } = await renderExport(transcript, "json");
+    expect(contentType).toBe("application/json");
+    const parsed: unknown = JSON.parse(body.toString("utf8"));
+    const expected: Partial<Transcript> = { ...transcript };
+    delete expected.etag;
+    expect(parsed).toStrictEqual(expected);
+    expect(parsed).not.toHaveProperty("etag");
+    expect(body.toString("utf8")).toContain('\n  "id": "tr_1",');
+  });
+});
+
+describe("renderExport docx", () => {
+  it("produces a ZIP package", async () => {
+    const { body, contentType, fileName } = await renderExport(makeTranscript(), "docx");
+    expect(body.subarray(0, 2).toString("latin1")).toBe("PK");
+    expect(contentType).toBe("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+    expect(fileName).toBe("weekly-sync.docx");
+    const names = readZip(body).map((entry) => entry.name);
+    expect(names).toEqual(expect.arrayContaining(["[Content_Types].xml", "word/document.xml"]));
+  });
+
+  it("contains the title, metadata, summary and timestamped segments", async () => {
+    const xml = await documentXml(makeTranscript());
+    const text = visibleText(xml);
+    expect(text).toContain("Weekly sync");
+    expect(text).toContain("2024-05-01 14:03 UTC");
+    expect(text).toContain("1:02:07");
+    expect(text).toContain("local-whisper-tiny.en");
+    expect(text).toContain("Summary");
+    expect(text).toContain("A short greeting.");
+    expect(text).toContain("Transcript");
+    expect(text).toContain("[0:00] Hello there.");
+    expect(text).toContain("[0:05] Obi-Wan: General Kenobi!");
+    expect(text).toContain("[1:02:05] Back later.");
+    expect(xml).toContain('w:val="Heading1"');
+    expect(xml).toMatch(/<w:color w:val="808080"\/>/);
+  });
+
+  it("escapes XML special characters", async () => {
+    const words = 'Use <tag> & "quotes" here';
+    const xml = await documentXml(
+      makeTranscript({ title: "A & B <draft>", text: words, segments: [{ start: 5, end: 6, text: words }] }),
+    );
+    expect(xml).toContain("Use &lt;tag&gt; &amp; &quot;quotes&quot; here");
+    expect(xml).not.toContain("<tag>");
+    expect(xml).not.toContain("<draft>");
+    const text = visibleText(xml);
+    expect(text).toContain("A & B <draft>");
+    expect(text).toContain(`[0:05] ${words}`);
+  });
+
+  it("drops characters XML cannot hold", async () => {
+    const xml = await documentXml(
+      makeTranscript({
+        segments: [],
+        text: "bell\u0007, nul\u0000 and \uFFFE\uFFFF gone",
+        summary: "x\uFFFFy",
+      }),
+    );
+    expect(xml).not.toMatch(/[\u0000-\u0008\uFFFE\uFFFF]/);
+    expect(visibleText(xml)).toContain("bell, nul and  gone");
+    expect(visibleText(xml)).toContain("xy");
+  });
+
+  it("prefers the edited text over segments that no longer match", async () => {
+    const xml = await documentXml(
+      makeTranscript({ text: "Hello there, edited.\n\nSecond paragraph.", summary: undefined }),
+    );
+    const text = visibleText(xml);
+    expect(text).toContain("Hello there, edited.");
+    expect(text).toContain("Second paragraph.");
+    expect(text).not.toContain("[0:05]");
+    expect(text).not.toContain("General Kenobi!");
+    expect(text).not.toContain("Summary");
+    expect(xml.match(/<w:p[ >]/g)?.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it("uses segments when the text only differs in whitespace", async () => {
+    const text = visibleText(
+      await documentXml(makeTranscript({ text: "  Hello there.\nGeneral   Kenobi!\n\nBack later. " })),
+    );
+    expect(text).toContain("[0:05] Obi-Wan: General Kenobi!");
+  });
+});
+
+describe("export file names", () => {
+  it.each([
+    ["Weekly sync", "weekly-sync"],
+    ["Café: Q3/Q4 ../../etc/passwd", "cafe-q3-q4-etc-passwd"],
+    ["..", "transcript"],
+    ["日本語の会議", "transcript"],
+    ["", "transcript"],
+    ["a\\b\u0000c\r\nd", "a-b-c-d"],
+    ["--Ünïcödé--", "unicode"],
+  ])("slugs %j to %j", async (title, slug) => {
+    const { fileName } = await renderExport(makeTranscript({ title }), "txt");
+    expect(fileName).toBe(`${slug}.txt`);
+  });
+
+  it("limits the slug to 80 characters without a trailing dash", async () => {
+    const title = `${"a".repeat(79)} ${"b".repeat(50)}`;
+    const { fileName } = await renderExport(makeTranscript({ title }), "vtt");
+    expect(fileName).toBe(`${"a".repeat(79)}.vtt`);
+  });
+
+  it("always yields a safe ASCII name with the format's extension", async () => {
+    for (const format of exportFormats) {
+      const { fileName } = await renderExport(makeTranscript({ title: "../Über/<script>…" }), format);
+      expect(fileName).toMatch(new RegExp(`^[a-z0-9]+(-[a-z0-9]+)*\\.${format}$`));
+      expect(fileName).toBe(`uber-script.${format}`);
+    }
+  });
+});
