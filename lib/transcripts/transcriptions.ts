@@ -183,6 +183,9 @@ async function runTranscription(job: TranscriptionJob, context: JobContext, serv
       signal: context.signal,
       onProgress: context.reportProgress,
     });
+    if (!(await recordings.get(job.owner, job.recordingId))) {
+      throw new AppError("not_found", "The recording was deleted while it was being transcribed.");
+    }
     const now = new Date().toISOString();
     return await storage.transcripts.create(job.owner, {
       id: job.id,

@@ -1,10 +1,11 @@
-// POST /api/transcriptions: upload audio (multipart) and start transcribing it.
+// /api/transcriptions: GET lists or searches saved transcripts; POST uploads audio and starts transcribing it.
 import path from "node:path";
 import { NextResponse } from "next/server";
 import { sniffLength } from "@/lib/audio/detect-format";
 import { parseMultipart, removeAll } from "@/lib/http/multipart";
 import { parseInput, withErrors } from "@/lib/http/route";
 import { getServices } from "@/lib/transcripts/context";
+import { listQuerySchema, listTranscripts } from "@/lib/transcripts/library";
 import { startTranscription, transcriptionFieldsSchema } from "@/lib/transcripts/transcriptions";
 
 export const runtime = "nodejs";
@@ -21,8 +22,16 @@ export const POST = withErrors(async (request: Request) => {
   try {
     const fields = parseInput(transcriptionFieldsSchema, form.fields);
     const started = await startTranscription(form.file, fields, services);
-    return NextResponse.json(started, { status: 202, headers: { Location: `/api/transcriptions/${started.id}` } });
+    return NextResponse.json(started, {
+      status: 202,
+      headers: { Location: `/api/transcriptions/${started.id}` },
+    });
   } finally {
     if (form.file) await removeAll([form.file.path]);
   }
+});
+
+export const GET = withErrors(async (request: Request) => {
+  const query = parseInput(listQuerySchema, Object.fromEntries(new URL(request.url).searchParams));
+  return NextResponse.json(await listTranscripts(query), { headers: { "Cache-Control": "no-store" } });
 });

@@ -1,15 +1,38 @@
-// GET /api/transcriptions/:id: status, progress and (when done) the transcript of a job.
+// /api/transcriptions/:id: GET status and transcript; PUT saves edits (If-Match); DELETE removes it and its recording.
 import { NextResponse } from "next/server";
 import { z } from "zod";
+import { AppError } from "@/lib/http/errors";
 import { parseInput, withErrors } from "@/lib/http/route";
+import { deleteTranscript, editSchema, saveTranscriptEdits } from "@/lib/transcripts/library";
 import { getTranscription } from "@/lib/transcripts/transcriptions";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
+type Context = { params: Promise<{ id: string }> };
+
 const paramsSchema = z.object({ id: z.string().regex(/^[0-9a-z]{17}$/, "is not a transcription id") });
 
-export const GET = withErrors(async (_request: Request, context: { params: Promise<{ id: string }> }) => {
+export const GET = withErrors(async (_request: Request, context: Context) => {
   const { id } = parseInput(paramsSchema, await context.params);
-  return NextResponse.json(await getTranscription(id), { headers: { "Cache-Control": "no-store" } });
+  const view = await getTranscription(id);
+  const headers: Record<string, string> = { "Cache-Control": "no-store" };
+  if (view.transcript?.etag) headers.ETag = view.transcript.etag;
+  return NextResponse.json(view, { headers });
+});
+
+export const PUT = withErrors(async (request: Request, context: Context) => {
+  const { id } = parseInput(paramsSchema, await context.params);
+  const body: unknown = await request.json().catch(() => {
+    throw new AppError("bad_request", "The body must be JSON: { text, title?, segments? }.");
+  });
+  const edit = parseInput(editSchema, body);
+  const transcript = await saveTranscriptEdits(id, edit, request.headers.get("if-match"));
+  return NextResponse.json({ transcript }, { headers: { ETag: transcript.etag } });
+});
+
+export const DELETE = withErrors(async (_request: Request, context: Context) => {
+  const { id } = parseInput(paramsSchema, await context.params);
+  await deleteTranscript(id);
+  return new Response(null, { status: 204 });
 });

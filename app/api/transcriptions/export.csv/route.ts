@@ -1,0 +1,19 @@
+// GET /api/transcriptions/export.csv: every saved transcript as one CSV file.
+import { contentDisposition } from "@/lib/http/download";
+import { withErrors } from "@/lib/http/route";
+import { exportAllTranscriptsCsv } from "@/lib/transcripts/library";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const GET = withErrors(async () => {
+  const csv = await exportAllTranscriptsCsv();
+  const date = new Date().toISOString().slice(0, 10);
+  return new Response(csv, {
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": contentDisposition(`transcripts-${date}.csv`),
+      "Cache-Control": "no-store",
+    },
+  });
+});
