@@ -11,6 +11,7 @@ const nextConfig: NextConfig = {
     "azurite",
     "@azure/storage-blob",
     "@azure/data-tables",
+    "@azure/identity",
   ],
 };
 

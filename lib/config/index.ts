@@ -26,6 +26,10 @@ const envSchema = z.object({
     .default(120),
   JOBS_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   AZURE_STORAGE_CONNECTION_STRING: z.string().min(1).optional(),
+  AZURE_STORAGE_ACCOUNT_NAME: z
+    .string()
+    .regex(/^[a-z0-9]{3,24}$/, "must be a storage account name (3-24 lower-case letters and digits)")
+    .optional(),
   STORAGE_OWNER: z
     .string()
     .regex(/^[a-z0-9-]{1,64}$/, "must be lower-case letters, digits or dashes")
@@ -76,6 +80,8 @@ export interface AppConfig {
   storage: {
     /** Real Azure Storage (or any emulator) when set; otherwise Azurite is started in-process. */
     connectionString?: string;
+    /** Azure account reached with Entra ID (DefaultAzureCredential) when no connection string is set. */
+    accountName?: string;
     /** Partition of every record until sign-in exists. */
     owner: string;
     recordingsContainer: string;
@@ -127,6 +133,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     jobs: { concurrency: e.JOBS_CONCURRENCY },
     storage: {
       connectionString: e.AZURE_STORAGE_CONNECTION_STRING,
+      accountName: e.AZURE_STORAGE_ACCOUNT_NAME,
       owner: e.STORAGE_OWNER,
       recordingsContainer: e.STORAGE_RECORDINGS_CONTAINER,
       transcriptsContainer: e.STORAGE_TRANSCRIPTS_CONTAINER,

@@ -7,7 +7,7 @@ import type { Storage } from "./types";
 export type * from "./types";
 
 /**
- * Azure Storage when a connection string is configured; otherwise Azurite, started here in
+ * Azure Storage when a connection string or an account name (Entra ID) is configured; otherwise Azurite, started here in
  * this process on loopback and persisted under the data folder, behind the same SDK code.
  */
 export async function createStorage(config: AppConfig): Promise<Storage> {
@@ -18,6 +18,9 @@ export async function createStorage(config: AppConfig): Promise<Storage> {
   };
   if (config.storage.connectionString) {
     return createAzureStorage(config.storage.connectionString, names, { provider: "azure" });
+  }
+  if (config.storage.accountName) {
+    return createAzureStorage({ accountName: config.storage.accountName }, names, { provider: "azure" });
   }
   const { azurite } = config.storage;
   const started = Date.now();

@@ -1,4 +1,5 @@
 import { TableClient } from "@azure/data-tables";
+import { DefaultAzureCredential } from "@azure/identity";
 import { BlobServiceClient } from "@azure/storage-blob";
 import type { Storage } from "../types";
 import { BlobRecordingStore } from "./blob-recording-store";
@@ -12,23 +13,43 @@ export interface StorageNames {
   transcriptsTable: string;
 }
 
+/** How to reach the account: a connection string (keys or SAS, Azurite) or Entra ID by account name. */
+export type StorageTarget = string | { accountName: string };
+
+const blobRetry = { maxTries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 1_000, tryTimeoutInMs: 120_000 };
+const tableRetry = { maxRetries: 1, retryDelayInMs: 200, maxRetryDelayInMs: 1_000 };
+
 /**
- * Azure Storage (or Azurite) from a connection string. Retries are few and short so that an
- * unreachable account fails a request in seconds with a clear 503 rather than hanging.
+ * Azure Storage (or Azurite). Retries are few and short so that an unreachable account fails a
+ * request in seconds with a clear 503 rather than hanging.
  */
 export function createAzureStorage(
-  connectionString: string,
+  target: StorageTarget,
   names: StorageNames,
   options: { provider: string; onClose?: () => Promise<void> },
 ): Storage {
-  const blobService = BlobServiceClient.fromConnectionString(connectionString, {
-    retryOptions: { maxTries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 1_000, tryTimeoutInMs: 120_000 },
-  });
-  const table = TableClient.fromConnectionString(connectionString, names.transcriptsTable, {
-    allowInsecureConnection:
-      connectionString.includes("DefaultEndpointsProtocol=http;") || /Endpoint=http:/.test(connectionString),
-    retryOptions: { maxRetries: 1, retryDelayInMs: 200, maxRetryDelayInMs: 1_000 },
-  });
+  let blobService: BlobServiceClient;
+  let table: TableClient;
+  if (typeof target === "string") {
+    blobService = BlobServiceClient.fromConnectionString(target, { retryOptions: blobRetry });
+    table = TableClient.fromConnectionString(target, names.transcriptsTable, {
+      allowInsecureConnection: /DefaultEndpointsProtocol=http;|Endpoint=http:/.test(target),
+      retryOptions: tableRetry,
+    });
+  } else {
+    const credential = new DefaultAzureCredential();
+    blobService = new BlobServiceClient(`https://${target.accountName}.blob.core.windows.net`, credential, {
+      retryOptions: blobRetry,
+    });
+    table = new TableClient(
+      `https://${target.accountName}.table.core.windows.net`,
+      names.transcriptsTable,
+      credential,
+      {
+        retryOptions: tableRetry,
+      },
+    );
+  }
   const recordings = new BlobRecordingStore(blobService.getContainerClient(names.recordingsContainer));
   const transcripts = new TableTranscriptStore(
     table,
