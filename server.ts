@@ -17,6 +17,8 @@ export async function startServer(options: { dev: boolean; port?: number; host?:
   const upgrade = app.getUpgradeHandler();
 
   const server = http.createServer((request, response) => {
+    // Per-client limits key on this; a client cannot set it itself.
+    request.headers["x-client-address"] = request.socket.remoteAddress ?? "unknown";
     void handle(request, response);
   });
   server.on("upgrade", (request, socket, head) => {

@@ -50,6 +50,29 @@ const envSchema = z.object({
   AZURITE_QUEUE_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   AZURITE_TABLE_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   AZURITE_IN_MEMORY: booleanish.default(false),
+  SUMMARY_PROVIDER: z.enum(["local", "azure-openai", "openai-compatible"]).default("local"),
+  SUMMARY_CHUNK_CHARS: z.coerce.number().int().min(1000).max(1_000_000).default(12_000),
+  SUMMARY_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  SUMMARY_TIMEOUT_SEC: z.coerce.number().min(5).max(3600).default(120),
+  AZURE_OPENAI_ENDPOINT: z.url().optional(),
+  AZURE_OPENAI_API_KEY: z.string().min(1).optional(),
+  AZURE_OPENAI_DEPLOYMENT: z.string().min(1).optional(),
+  AZURE_OPENAI_API_VERSION: z.string().min(1).default("2024-10-21"),
+  AZURE_OPENAI_USE_ENTRA_ID: booleanish.default(false),
+  OPENAI_BASE_URL: z.url().optional(),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_MODEL: z.string().min(1).optional(),
+  EMAIL_PROVIDER: z.enum(["outbox", "smtp", "resend"]).default("outbox"),
+  EMAIL_FROM: z.string().min(3).default("Transcribe <transcribe@localhost>"),
+  EMAIL_RATE_LIMIT_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(20),
+  SMTP_HOST: z.string().min(1).optional(),
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
+  SMTP_SECURE: booleanish.default(false),
+  SMTP_USER: z.string().min(1).optional(),
+  SMTP_PASSWORD: z.string().min(1).optional(),
+  SMTP_REQUIRE_TLS: booleanish.default(false),
+  RESEND_API_KEY: z.string().min(1).optional(),
+  RESEND_BASE_URL: z.url().optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
@@ -77,6 +100,42 @@ export interface AppConfig {
     maxDurationSec: number;
   };
   jobs: { concurrency: number };
+  summary:
+    | { provider: "local"; chunkChars: number }
+    | {
+        provider: "azure-openai";
+        endpoint: string;
+        deployment: string;
+        apiVersion: string;
+        apiKey?: string;
+        useEntraId: boolean;
+        chunkChars: number;
+        maxRetries: number;
+        timeoutMs: number;
+      }
+    | {
+        provider: "openai-compatible";
+        baseUrl: string;
+        model: string;
+        apiKey?: string;
+        chunkChars: number;
+        maxRetries: number;
+        timeoutMs: number;
+      };
+  email: {
+    provider: "outbox" | "smtp" | "resend";
+    from: string;
+    ratePerHour: number;
+    smtp?: {
+      host: string;
+      port: number;
+      secure: boolean;
+      requireTls: boolean;
+      user?: string;
+      password?: string;
+    };
+    resend?: { apiKey: string; baseUrl?: string };
+  };
   storage: {
     /** Real Azure Storage (or any emulator) when set; otherwise Azurite is started in-process. */
     connectionString?: string;
@@ -114,6 +173,8 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
   }
   const e = result.data;
   return {
+    summary: summaryConfig(e),
+    email: emailConfig(e),
     env: e.NODE_ENV,
     server: { port: e.PORT, host: e.HOST },
     dataDir: path.resolve(cwd, e.DATA_DIR),
@@ -148,6 +209,76 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     },
     logLevel: e.LOG_LEVEL,
   };
+}
+
+type Env = z.infer<typeof envSchema>;
+
+function summaryConfig(e: Env): AppConfig["summary"] {
+  const common = {
+    chunkChars: e.SUMMARY_CHUNK_CHARS,
+    maxRetries: e.SUMMARY_MAX_RETRIES,
+    timeoutMs: e.SUMMARY_TIMEOUT_SEC * 1000,
+  };
+  if (e.SUMMARY_PROVIDER === "azure-openai") {
+    if (!e.AZURE_OPENAI_ENDPOINT || !e.AZURE_OPENAI_DEPLOYMENT) {
+      throw new ConfigError(
+        "Invalid configuration: SUMMARY_PROVIDER=azure-openai needs AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_DEPLOYMENT",
+      );
+    }
+    if (!e.AZURE_OPENAI_API_KEY && !e.AZURE_OPENAI_USE_ENTRA_ID) {
+      throw new ConfigError(
+        "Invalid configuration: set AZURE_OPENAI_API_KEY or AZURE_OPENAI_USE_ENTRA_ID=true",
+      );
+    }
+    return {
+      provider: "azure-openai",
+      endpoint: e.AZURE_OPENAI_ENDPOINT,
+      deployment: e.AZURE_OPENAI_DEPLOYMENT,
+      apiVersion: e.AZURE_OPENAI_API_VERSION,
+      apiKey: e.AZURE_OPENAI_API_KEY,
+      useEntraId: e.AZURE_OPENAI_USE_ENTRA_ID,
+      ...common,
+    };
+  }
+  if (e.SUMMARY_PROVIDER === "openai-compatible") {
+    if (!e.OPENAI_BASE_URL || !e.OPENAI_MODEL) {
+      throw new ConfigError(
+        "Invalid configuration: SUMMARY_PROVIDER=openai-compatible needs OPENAI_BASE_URL and OPENAI_MODEL",
+      );
+    }
+    return {
+      provider: "openai-compatible",
+      baseUrl: e.OPENAI_BASE_URL,
+      model: e.OPENAI_MODEL,
+      apiKey: e.OPENAI_API_KEY,
+      ...common,
+    };
+  }
+  return { provider: "local", chunkChars: e.SUMMARY_CHUNK_CHARS };
+}
+
+function emailConfig(e: Env): AppConfig["email"] {
+  const base = { provider: e.EMAIL_PROVIDER, from: e.EMAIL_FROM, ratePerHour: e.EMAIL_RATE_LIMIT_PER_HOUR };
+  if (e.EMAIL_PROVIDER === "smtp") {
+    if (!e.SMTP_HOST) throw new ConfigError("Invalid configuration: EMAIL_PROVIDER=smtp needs SMTP_HOST");
+    return {
+      ...base,
+      smtp: {
+        host: e.SMTP_HOST,
+        port: e.SMTP_PORT,
+        secure: e.SMTP_SECURE,
+        requireTls: e.SMTP_REQUIRE_TLS,
+        user: e.SMTP_USER,
+        password: e.SMTP_PASSWORD,
+      },
+    };
+  }
+  if (e.EMAIL_PROVIDER === "resend") {
+    if (!e.RESEND_API_KEY)
+      throw new ConfigError("Invalid configuration: EMAIL_PROVIDER=resend needs RESEND_API_KEY");
+    return { ...base, resend: { apiKey: e.RESEND_API_KEY, baseUrl: e.RESEND_BASE_URL } };
+  }
+  return base;
 }
 
 const globalKey = Symbol.for("transcribe.config");

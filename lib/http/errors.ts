@@ -19,6 +19,9 @@ export const errorStatus = {
   rate_limited: 429,
   internal: 500,
   engine_failed: 500,
+  summary_failed: 502,
+  summary_unavailable: 503,
+  email_failed: 502,
   engine_unavailable: 503,
   storage_unavailable: 503,
 } as const;

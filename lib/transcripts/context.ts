@@ -1,8 +1,11 @@
 import path from "node:path";
 import { getConfig, type AppConfig } from "@/lib/config";
+import { createEmailSender, type EmailSender, type Outbox } from "@/lib/email";
+import { RateLimiter } from "@/lib/http/rate-limit";
 import { createJobQueue, type JobQueue } from "@/lib/jobs";
 import { getSpeechEngine, type SpeechEngine } from "@/lib/speech";
 import { createStorage, type Storage } from "@/lib/storage";
+import { createSummarizer, type Summarizer } from "@/lib/summary";
 
 /** Everything the service layer works with, built once per process. */
 export interface ServiceContext {
@@ -10,6 +13,8 @@ export interface ServiceContext {
   engine: SpeechEngine;
   storage: Storage;
   jobs: JobQueue;
+  summarizer: Summarizer;
+  email: { sender: EmailSender; outbox: Outbox | null; limiter: RateLimiter };
   /** Partition of every record until sign-in exists. */
   owner: string;
   /** Scratch space for uploads and decoded audio. */
@@ -37,6 +42,11 @@ async function buildServices(): Promise<ServiceContext> {
     engine: getSpeechEngine(config),
     storage,
     jobs: createJobQueue(config),
+    summarizer: createSummarizer(config.summary),
+    email: {
+      ...createEmailSender(config),
+      limiter: new RateLimiter(config.email.ratePerHour, 60 * 60 * 1000),
+    },
     owner: config.storage.owner,
     tempDir: path.join(config.dataDir, "tmp"),
   };

@@ -19,6 +19,8 @@ export interface HealthReport {
     };
   };
   storage: { ready: boolean; provider: string; error?: string };
+  summary: { id: string; name: string; local: boolean } | null;
+  email: { provider: string; outbox: boolean } | null;
   limits: { maxUploadBytes: number; maxDurationSec: number };
 }
 
@@ -41,6 +43,10 @@ export async function getHealth(): Promise<HealthReport> {
     status,
     engines: { speech: { ...engine.info, ...speech } },
     storage,
+    summary: services ? { ...services.summarizer.info } : null,
+    email: services
+      ? { provider: services.email.sender.info.id, outbox: services.email.outbox !== null }
+      : null,
     limits: { maxUploadBytes: config.audio.maxUploadBytes, maxDurationSec: config.audio.maxDurationSec },
   };
 }

@@ -22,6 +22,7 @@ export const listQuerySchema = z.object({
 export const editSchema = z.object({
   text: z.string().max(5_000_000),
   title: z.string().trim().min(1).max(200).optional(),
+  summary: z.string().max(200_000).optional(),
   segments: z
     .array(
       z.object({
@@ -94,6 +95,7 @@ export async function saveTranscriptEdits(id: string, edit: TranscriptEdit, ifMa
       text: edit.text,
       title: edit.title ?? current.title,
       segments: edit.segments ?? current.segments,
+      ...(edit.summary !== undefined ? { summary: edit.summary } : {}),
       updatedAt: new Date().toISOString(),
     },
     etag,

@@ -1,0 +1,22 @@
+// GET /api/outbox/:id: one kept message as a standard .eml file.
+import { z } from "zod";
+import { contentDisposition } from "@/lib/http/download";
+import { parseInput, withErrors } from "@/lib/http/route";
+import { readOutboxMessage } from "@/lib/transcripts/outbox";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+const paramsSchema = z.object({ id: z.string().regex(/^[0-9]{13}-[0-9a-f]{8}$/, "is not a message id") });
+
+export const GET = withErrors(async (_request: Request, context: { params: Promise<{ id: string }> }) => {
+  const { id } = parseInput(paramsSchema, await context.params);
+  const message = await readOutboxMessage(id);
+  return new Response(new Uint8Array(message), {
+    headers: {
+      "Content-Type": "message/rfc822",
+      "Content-Disposition": contentDisposition(`${id}.eml`),
+      "Cache-Control": "no-store",
+    },
+  });
+});

@@ -1,0 +1,40 @@
+// POST /api/transcriptions/:id/summary: summarises and saves; streams NDJSON events when asked to.
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import { toAppError } from "@/lib/http/errors";
+import { parseInput, withErrors } from "@/lib/http/route";
+import { summarizeTranscript } from "@/lib/transcripts/summaries";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+const paramsSchema = z.object({ id: z.string().regex(/^[0-9a-z]{17}$/, "is not a transcription id") });
+
+export const POST = withErrors(async (request: Request, context: { params: Promise<{ id: string }> }) => {
+  const { id } = parseInput(paramsSchema, await context.params);
+  if (!(request.headers.get("accept") ?? "").includes("application/x-ndjson")) {
+    const { summary, transcript } = await summarizeTranscript(id, { signal: request.signal });
+    return NextResponse.json({ summary, etag: transcript.etag }, { headers: { ETag: transcript.etag } });
+  }
+  const encoder = new TextEncoder();
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const send = (event: object) => controller.enqueue(encoder.encode(JSON.stringify(event) + "\n"));
+      try {
+        const { summary, transcript } = await summarizeTranscript(id, {
+          signal: request.signal,
+          onDelta: (text) => send({ type: "delta", text }),
+        });
+        send({ type: "done", summary, etag: transcript.etag });
+      } catch (error) {
+        const appError = toAppError(error);
+        send({ type: "error", code: appError.code, message: appError.message });
+      } finally {
+        controller.close();
+      }
+    },
+  });
+  return new Response(stream, {
+    headers: { "Content-Type": "application/x-ndjson; charset=utf-8", "Cache-Control": "no-store" },
+  });
+});

@@ -1,0 +1,27 @@
+import path from "node:path";
+import type { AppConfig } from "@/lib/config";
+import { OutboxSender } from "./outbox/outbox-sender";
+import { ResendSender } from "./resend/resend-sender";
+import { SmtpSender } from "./smtp/smtp-sender";
+import type { EmailSender, Outbox } from "./types";
+
+export type * from "./types";
+
+/** Builds the sender the configuration names; the outbox is also returned so it can be shown. */
+export function createEmailSender(config: AppConfig): { sender: EmailSender; outbox: Outbox | null } {
+  const provider = config.email.provider;
+  switch (provider) {
+    case "outbox": {
+      const outbox = new OutboxSender(path.join(config.dataDir, "outbox"));
+      return { sender: outbox, outbox };
+    }
+    case "smtp":
+      return { sender: new SmtpSender(config.email.smtp!), outbox: null };
+    case "resend":
+      return { sender: new ResendSender(config.email.resend!), outbox: null };
+    default: {
+      const unknown: never = provider;
+      throw new Error(`Unknown e-mail provider: ${String(unknown)}`);
+    }
+  }
+}

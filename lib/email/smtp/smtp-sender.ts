@@ -1,0 +1,60 @@
+import nodemailer, { type Transporter } from "nodemailer";
+import { AppError } from "@/lib/http/errors";
+import type { EmailMessage, EmailSender, SentEmail } from "../types";
+
+/** SMTP settings from `AppConfig`. */
+export interface SmtpOptions {
+  host: string;
+  port: number;
+  secure: boolean;
+  requireTls: boolean;
+  user?: string;
+  password?: string;
+}
+
+/** Sends through any SMTP server with nodemailer. */
+export class SmtpSender implements EmailSender {
+  readonly info = { id: "smtp", name: "SMTP" } as const;
+  private readonly transport: Transporter;
+
+  constructor(options: SmtpOptions) {
+    this.transport = nodemailer.createTransport({
+      host: options.host,
+      port: options.port,
+      secure: options.secure,
+      requireTLS: options.requireTls,
+      ...(options.user ? { auth: { user: options.user, pass: options.password ?? "" } } : {}),
+      connectionTimeout: 15_000,
+      greetingTimeout: 15_000,
+      socketTimeout: 30_000,
+    });
+  }
+
+  async send(message: EmailMessage): Promise<SentEmail> {
+    try {
+      const info = await this.transport.sendMail({
+        from: message.from,
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+        html: message.html,
+        attachments: message.attachments.map((a) => ({ ...a })),
+      });
+      return { id: String(info.messageId ?? "") };
+    } catch (error) {
+      const code = (error as { code?: string; responseCode?: number }).code;
+      const responseCode = (error as { responseCode?: number }).responseCode;
+      const reason =
+        code === "EAUTH"
+          ? "the mail server rejected the login"
+          : code === "ECONNECTION" || code === "ETIMEDOUT" || code === "ESOCKET"
+            ? "the mail server could not be reached"
+            : responseCode && responseCode >= 500
+              ? `the mail server refused the message (${responseCode})`
+              : "the mail server did not accept it";
+      throw new AppError("email_failed", `The e-mail was not sent: ${reason}. The transcript is unchanged.`, {
+        cause: error,
+      });
+    }
+  }
+}

@@ -1,0 +1,47 @@
+/** A file attached to a message. */
+export interface EmailAttachment {
+  filename: string;
+  content: Buffer;
+  contentType: string;
+}
+
+/** A message ready to send: both an HTML and a plain-text body. */
+export interface EmailMessage {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  attachments: EmailAttachment[];
+}
+
+/** What a sender reports back. */
+export interface SentEmail {
+  /** The provider's id for the message (the outbox's file id, SMTP's Message-ID, Resend's id). */
+  id: string;
+}
+
+/** Sends e-mail. Implementations map provider failures to `AppError`s (`email_failed`). */
+export interface EmailSender {
+  readonly info: { id: "outbox" | "smtp" | "resend"; name: string };
+  send(message: EmailMessage): Promise<SentEmail>;
+}
+
+/** A message kept by the outbox sender. */
+export interface OutboxEntry {
+  id: string;
+  from: string;
+  to: string;
+  subject: string;
+  createdAt: string;
+  sizeBytes: number;
+  text: string;
+  attachments: Array<{ filename: string; contentType: string; sizeBytes: number }>;
+}
+
+/** The outbox, when it is the active sender: what would have been sent. */
+export interface Outbox {
+  list(): Promise<OutboxEntry[]>;
+  /** The raw `.eml` (RFC 5322) of one message, or null. */
+  read(id: string): Promise<Buffer | null>;
+}

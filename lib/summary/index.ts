@@ -1,0 +1,58 @@
+import { DefaultAzureCredential, getBearerTokenProvider } from "@azure/identity";
+import OpenAI, { AzureOpenAI } from "openai";
+import type { AppConfig } from "@/lib/config";
+import { ExtractiveSummarizer } from "./local/extractive-summarizer";
+import { ChatSummarizer } from "./openai/chat-summarizer";
+import type { Summarizer } from "./types";
+
+export type * from "./types";
+
+/** Builds the summariser the configuration names. */
+export function createSummarizer(config: AppConfig["summary"]): Summarizer {
+  const provider = config.provider;
+  switch (provider) {
+    case "local":
+      return new ExtractiveSummarizer();
+    case "azure-openai": {
+      const client = new AzureOpenAI({
+        endpoint: config.endpoint,
+        deployment: config.deployment,
+        apiVersion: config.apiVersion,
+        maxRetries: config.maxRetries,
+        timeout: config.timeoutMs,
+        ...(config.apiKey
+          ? { apiKey: config.apiKey }
+          : {
+              azureADTokenProvider: getBearerTokenProvider(
+                new DefaultAzureCredential(),
+                "https://cognitiveservices.azure.com/.default",
+              ),
+            }),
+      });
+      return new ChatSummarizer(
+        client,
+        config.deployment,
+        { id: "azure-openai", name: "Azure OpenAI", local: false },
+        config.chunkChars,
+      );
+    }
+    case "openai-compatible": {
+      const client = new OpenAI({
+        baseURL: config.baseUrl,
+        apiKey: config.apiKey ?? "not-needed",
+        maxRetries: config.maxRetries,
+        timeout: config.timeoutMs,
+      });
+      return new ChatSummarizer(
+        client,
+        config.model,
+        { id: "openai-compatible", name: `Model ${config.model}`, local: false },
+        config.chunkChars,
+      );
+    }
+    default: {
+      const unknown: never = provider;
+      throw new Error(`Unknown summary provider: ${String(unknown)}`);
+    }
+  }
+}

@@ -1,0 +1,34 @@
+import { z } from "zod";
+import { AppError } from "@/lib/http/errors";
+import { maskEmail } from "@/lib/http/rate-limit";
+import { logger } from "@/lib/log";
+import { getServices } from "./context";
+import { buildTranscriptEmail } from "./email-message";
+
+/** Body of `POST /api/transcriptions/:id/email`. */
+export const emailRequestSchema = z.object({
+  to: z.string().trim().max(254, "is too long").pipe(z.email("is not a valid e-mail address")),
+});
+
+/**
+ * E-mails a saved transcript (with its summary and settings) to one address. Limited per client;
+ * the address is never logged in full. A provider failure leaves the transcript untouched.
+ */
+export async function emailTranscript(id: string, to: string, clientKey: string): Promise<{ id: string }> {
+  const services = await getServices();
+  const { storage, owner, email, config, engine } = services;
+  const transcript = await storage.transcripts.get(owner, id);
+  if (!transcript) throw new AppError("not_found", "No transcription has this id.");
+  const allowed = email.limiter.take(clientKey);
+  if (!allowed.allowed) {
+    throw new AppError(
+      "rate_limited",
+      `Too many e-mails sent from here. Try again in ${Math.ceil(allowed.retryAfterSec / 60)} min.`,
+    );
+  }
+  const engineName = transcript.engine === engine.info.id ? engine.info.name : transcript.engine;
+  const message = await buildTranscriptEmail(transcript, { from: config.email.from, to }, engineName);
+  const sent = await email.sender.send(message);
+  logger.info("transcript e-mailed", { transcriptId: id, to: maskEmail(to), provider: email.sender.info.id });
+  return sent;
+}
