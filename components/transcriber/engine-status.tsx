@@ -1,5 +1,5 @@
+import type { Health } from "@/components/api/types";
 import { StatusDot, type StatusTone } from "@/components/ui/status-dot";
-import type { Health } from "./types";
 
 export interface EngineStatusProps {
   health: Health | null;

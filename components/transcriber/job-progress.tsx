@@ -1,7 +1,7 @@
-import { ProgressBar, type ProgressTone } from "@/components/ui/progress-bar";
-import { CheckCircleIcon, FileAudioIcon, MicIcon, AlertIcon } from "@/components/ui/icons";
+import { formatBytes, formatElapsed } from "@/components/shared/format";
 import { cn } from "@/components/ui/cn";
-import { formatBytes, formatElapsed } from "./format";
+import { CheckCircleIcon, FileAudioIcon, MicIcon, AlertIcon } from "@/components/ui/icons";
+import { ProgressBar, type ProgressTone } from "@/components/ui/progress-bar";
 import type { JobFile, JobState } from "./use-transcription-job";
 
 export interface JobProgressProps {

@@ -1,10 +1,10 @@
 "use client";
 
 import { useEffect } from "react";
+import { formatClock } from "@/components/shared/format";
 import { Button } from "@/components/ui/button";
 import { MicIcon, StopIcon } from "@/components/ui/icons";
 import { Kbd } from "@/components/ui/kbd";
-import { formatClock } from "./format";
 import { LevelMeter } from "./level-meter";
 import { useRecorder } from "./use-recorder";
 

@@ -1,11 +1,11 @@
+import type { Health } from "@/components/api/types";
+import type { LanguageOption } from "@/components/shared/languages";
 import { Card, CardHeader } from "@/components/ui/card";
 import { SettingsIcon } from "@/components/ui/icons";
 import { Kbd } from "@/components/ui/kbd";
 import { Select } from "@/components/ui/select";
 import { Switch } from "@/components/ui/switch";
 import { EngineStatus } from "./engine-status";
-import type { LanguageOption } from "./languages";
-import type { Health } from "./types";
 
 export interface SettingsSidebarProps {
   health: Health | null;

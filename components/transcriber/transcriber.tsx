@@ -1,19 +1,19 @@
 "use client";
 
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useMemo, useRef, useState } from "react";
+import type { AudioSource, Transcript } from "@/components/api/types";
+import { formatBytes, formatDuration, formatElapsed, formatLength } from "@/components/shared/format";
+import { languageOptions as optionsFor } from "@/components/shared/languages";
 import { Card } from "@/components/ui/card";
 import { Toast, type ToastMessage } from "@/components/ui/toast";
 import { DropOverlay } from "./drop-overlay";
 import { ErrorArea } from "./error-area";
-import { formatBytes, formatDuration, formatElapsed, formatLength } from "./format";
 import { JobProgress } from "./job-progress";
-import { languageOptions as optionsFor } from "./languages";
 import { Recorder } from "./recorder";
 import { SettingsSidebar } from "./settings-sidebar";
 import { SummaryPane } from "./summary-pane";
 import { TranscriptEditor } from "./transcript-editor";
 import { TranscriptPlaceholder } from "./transcript-placeholder";
-import type { AudioSource } from "./types";
 import { UploadDropzone } from "./upload-dropzone";
 import { useHealth } from "./use-health";
 import { usePageFileDrop } from "./use-page-file-drop";
@@ -36,6 +36,7 @@ export function Transcriber() {
   const [recording, setRecording] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [toast, setToast] = useState<ToastMessage | null>(null);
+  const unsavedEditsRef = useRef(false);
 
   const languageOptions = useMemo(() => optionsFor(engine), [engine]);
   // The engine may change while the page is open; fall back to its default if the choice is gone.
@@ -68,6 +69,13 @@ export function Transcriber() {
         setError("Stop the recording before uploading a file.");
         return;
       }
+      if (
+        source === "upload" &&
+        unsavedEditsRef.current &&
+        !window.confirm("The current transcript has unsaved edits. Discard them and transcribe the new file?")
+      ) {
+        return;
+      }
       if (file.size === 0) {
         setError(`“${file.name}” is empty.`);
         return;
@@ -88,6 +96,17 @@ export function Transcriber() {
   const onUpload = useCallback((file: File) => submit(file, "upload"), [submit]);
   const onRecorded = useCallback((file: File) => submit(file, "recording"), [submit]);
   const dismissToast = useCallback(() => setToast(null), []);
+  const onSaved = useCallback((saved: Transcript) => {
+    setError(null);
+    setToast({
+      id: Date.now(),
+      title: "Saved",
+      description: `“${saved.title || "Transcript"}” is in your library.`,
+    });
+  }, []);
+  const onDirtyChange = useCallback((dirty: boolean) => {
+    unsavedEditsRef.current = dirty;
+  }, []);
   const dragging = usePageFileDrop(onUpload);
 
   const { state, file } = job;
@@ -142,6 +161,9 @@ export function Transcriber() {
               transcript={transcript}
               processingMs={state.phase === "succeeded" ? state.processingMs : undefined}
               engineName={engine && engine.id === transcript.engine ? engine.name : undefined}
+              onSaved={onSaved}
+              onSaveError={setError}
+              onDirtyChange={onDirtyChange}
             />
           ) : (
             <TranscriptPlaceholder

@@ -1,15 +1,25 @@
 "use client";
 
-import { useState } from "react";
-import { Button } from "@/components/ui/button";
+import Link from "next/link";
+import { useEffect, useRef, useState } from "react";
+import { recordingAudioUrl } from "@/components/api/recordings";
+import type { Transcript } from "@/components/api/types";
+import { SaveFeedback } from "@/components/editor/save-feedback";
+import { SaveStatusIndicator } from "@/components/editor/save-status";
+import { useSaveShortcut } from "@/components/editor/use-save-shortcut";
+import { useTranscriptDraft } from "@/components/editor/use-transcript-draft";
+import { useUnsavedChangesWarning } from "@/components/editor/use-unsaved-changes-warning";
+import { AudioPlayer } from "@/components/shared/audio-player";
+import { countWords, downloadBaseName } from "@/components/shared/format";
+import { SegmentList } from "@/components/shared/segment-list";
+import { TranscriptMeta } from "@/components/shared/transcript-meta";
+import { useModifierKey } from "@/components/shared/use-modifier-key";
+import { useSpaceToPlay, useSyncedPlayback } from "@/components/shared/use-synced-playback";
+import { Button, buttonStyles } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { cn, focusRing } from "@/components/ui/cn";
-import { CheckIcon, CopyIcon, DownloadIcon } from "@/components/ui/icons";
+import { CheckIcon, CopyIcon, DownloadIcon, LibraryIcon, SaveIcon } from "@/components/ui/icons";
 import { Tabs, tabPanelProps } from "@/components/ui/tabs";
-import { countWords, downloadBaseName } from "./format";
-import { SegmentList } from "./segment-list";
-import { TranscriptMeta } from "./transcript-meta";
-import type { Transcript } from "./types";
 
 type View = "text" | "segments";
 const VIEWS = [
@@ -22,6 +32,10 @@ export interface TranscriptEditorProps {
   transcript: Transcript;
   processingMs?: number;
   engineName?: string;
+  onSaved?: (transcript: Transcript) => void;
+  /** Save failures other than conflicts (shown in the page's error area). */
+  onSaveError?: (message: string) => void;
+  onDirtyChange?: (dirty: boolean) => void;
 }
 
 async function copyText(text: string): Promise<boolean> {
@@ -54,12 +68,32 @@ function downloadText(text: string, title: string) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-export function TranscriptEditor({ transcript, processingMs, engineName }: TranscriptEditorProps) {
-  const [text, setText] = useState(transcript.text);
+export function TranscriptEditor({
+  transcript,
+  processingMs,
+  engineName,
+  onSaved,
+  onSaveError,
+  onDirtyChange,
+}: TranscriptEditorProps) {
+  const draft = useTranscriptDraft(transcript, { onSaved, onError: onSaveError });
+  const { text, saved, dirty } = draft;
   const [view, setView] = useState<View>("text");
   const [copy, setCopy] = useState<"idle" | "copied" | "failed">("idle");
-  const edited = text !== transcript.text;
+  const audioRef = useRef<HTMLAudioElement>(null);
+  const playback = useSyncedPlayback(audioRef, saved.segments);
+  const modifier = useModifierKey();
   const words = countWords(text);
+  const hasAudio = Boolean(saved.recordingId);
+
+  useUnsavedChangesWarning(dirty);
+  useSaveShortcut(() => void draft.save());
+  useSpaceToPlay(playback.toggle, hasAudio);
+
+  useEffect(() => {
+    onDirtyChange?.(dirty);
+  }, [dirty, onDirtyChange]);
+  useEffect(() => () => onDirtyChange?.(false), [onDirtyChange]);
 
   async function onCopy() {
     setCopy((await copyText(text)) ? "copied" : "failed");
@@ -70,28 +104,51 @@ export function TranscriptEditor({ transcript, processingMs, engineName }: Trans
     <Card aria-labelledby="transcript-heading">
       <CardHeader
         title={
-          <span id="transcript-heading" className="flex items-center gap-2">
+          <span id="transcript-heading" className="flex flex-wrap items-center gap-x-3 gap-y-1">
             <label htmlFor="transcript-text">Transcript</label>
-            {edited ? (
-              <span className="rounded-full bg-amber-100 px-2 py-0.5 text-[11px] font-medium text-amber-900 dark:bg-amber-500/15 dark:text-amber-200">
-                Edited
-              </span>
-            ) : null}
+            <SaveStatusIndicator status={draft.status} dirty={dirty} className="text-xs" />
           </span>
         }
-        description={transcript.title || undefined}
+        description={saved.title || undefined}
         actions={
-          <Tabs
-            options={VIEWS}
-            value={view}
-            onChange={setView}
-            label="Transcript view"
-            idPrefix="transcript"
-          />
+          <>
+            {saved.id ? (
+              <Link
+                href={`/transcripts/${encodeURIComponent(saved.id)}`}
+                className={buttonStyles({ variant: "ghost", size: "sm" })}
+                data-testid="open-in-library"
+              >
+                <LibraryIcon />
+                Open in library
+              </Link>
+            ) : null}
+            <Tabs
+              options={VIEWS}
+              value={view}
+              onChange={setView}
+              label="Transcript view"
+              idPrefix="transcript"
+            />
+          </>
         }
       />
       <div className="px-5 pt-3">
-        <TranscriptMeta transcript={transcript} processingMs={processingMs} engineName={engineName} />
+        <TranscriptMeta transcript={saved} processingMs={processingMs} engineName={engineName} />
+      </div>
+
+      {hasAudio ? (
+        <div className="px-5 pt-4">
+          <AudioPlayer
+            src={recordingAudioUrl(saved.recordingId)}
+            audioRef={audioRef}
+            label={saved.title || "Transcript"}
+            shortcutHint={false}
+          />
+        </div>
+      ) : null}
+
+      <div className="flex flex-col gap-3 px-5 pt-4 empty:hidden">
+        <SaveFeedback draft={draft} showErrors={false} />
       </div>
 
       <div className="px-5 pt-4">
@@ -101,7 +158,7 @@ export function TranscriptEditor({ transcript, processingMs, engineName }: Trans
               id="transcript-text"
               data-testid="transcript-text"
               value={text}
-              onChange={(event) => setText(event.target.value)}
+              onChange={(event) => draft.setText(event.target.value)}
               spellCheck
               rows={12}
               className={cn(
@@ -112,17 +169,19 @@ export function TranscriptEditor({ transcript, processingMs, engineName }: Trans
             />
           </div>
         ) : (
-          <div
-            {...tabPanelProps("transcript", "segments")}
-            tabIndex={0}
-            className={cn("rounded-xl", focusRing)}
-          >
-            {edited ? (
+          <div {...tabPanelProps("transcript", "segments")}>
+            {text !== saved.text ? (
               <p className="mb-2 text-xs text-zinc-600 dark:text-zinc-400">
                 Segments show the original recognition; your edits are in the Text view.
               </p>
+            ) : hasAudio && saved.segments.length > 0 ? (
+              <p className="mb-2 text-xs text-zinc-600 dark:text-zinc-400">Select a segment to play it.</p>
             ) : null}
-            <SegmentList segments={transcript.segments} />
+            <SegmentList
+              segments={saved.segments}
+              activeIndex={playback.activeIndex}
+              onSelect={hasAudio ? (segment) => playback.seekAndPlay(segment.start) : undefined}
+            />
           </div>
         )}
       </div>
@@ -132,9 +191,9 @@ export function TranscriptEditor({ transcript, processingMs, engineName }: Trans
           {words.toLocaleString()} {words === 1 ? "word" : "words"} · {text.length.toLocaleString()}{" "}
           {text.length === 1 ? "character" : "characters"}
         </p>
-        <div className="flex items-center gap-2">
-          {edited ? (
-            <Button variant="ghost" size="sm" onClick={() => setText(transcript.text)}>
+        <div className="flex flex-wrap items-center gap-2">
+          {dirty ? (
+            <Button variant="ghost" size="sm" onClick={draft.revert}>
               Revert edits
             </Button>
           ) : null}
@@ -145,11 +204,23 @@ export function TranscriptEditor({ transcript, processingMs, engineName }: Trans
           <Button
             variant="secondary"
             size="sm"
-            onClick={() => downloadText(text, transcript.title)}
+            onClick={() => downloadText(text, saved.title)}
             disabled={!text}
           >
             <DownloadIcon />
             Download .txt
+          </Button>
+          <Button
+            variant="primary"
+            size="sm"
+            data-testid="save-button"
+            onClick={() => void draft.save()}
+            disabled={draft.status.kind === "saving"}
+            aria-keyshortcuts="Control+S Meta+S"
+            title={`Save (${modifier === "⌘" ? "⌘S" : "Ctrl+S"})`}
+          >
+            <SaveIcon />
+            {draft.status.kind === "saving" ? "Saving…" : "Save"}
           </Button>
         </div>
       </div>

@@ -1,10 +1,10 @@
 "use client";
 
 import { useRef, type ChangeEvent } from "react";
+import { formatBytes } from "@/components/shared/format";
 import { Button } from "@/components/ui/button";
-import { UploadIcon } from "@/components/ui/icons";
 import { cn } from "@/components/ui/cn";
-import { formatBytes } from "./format";
+import { UploadIcon } from "@/components/ui/icons";
 
 export interface UploadDropzoneProps {
   disabled: boolean;

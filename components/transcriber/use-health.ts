@@ -1,8 +1,8 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import { fetchHealth } from "./api";
-import type { Health } from "./types";
+import { fetchHealth } from "@/components/api/health";
+import type { Health } from "@/components/api/types";
 
 export interface HealthState {
   health: Health | null;

@@ -1,8 +1,9 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import { ApiRequestError, fetchJob, messageOf, submitAudio } from "./api";
-import type { AudioSource, JobSnapshot, Transcript, TranscriptionSettings } from "./types";
+import { ApiRequestError, messageOf } from "@/components/api/client";
+import { fetchJob, submitAudio } from "@/components/api/transcriptions";
+import type { AudioSource, JobSnapshot, Transcript, TranscriptionSettings } from "@/components/api/types";
 
 const POLL_INTERVAL_MS = 700;
 /** Consecutive network failures tolerated while polling before giving up. */

@@ -52,16 +52,16 @@ export async function startEmbeddedAzurite(options: EmbeddedAzuriteOptions): Pro
   ]);
   await fs.mkdir(options.location, { recursive: true });
   const load = createRequire(path.join(process.cwd(), "package.json"));
-  const module = (name: string) => {
+  const loadDefault = (name: string) => {
     const loaded = load(`azurite/dist/src/${name}`) as { default: unknown };
     return loaded.default;
   };
-  const BlobConfiguration = module("blob/BlobConfiguration") as ConfigClass;
-  const BlobServer = module("blob/BlobServer") as ServerClass;
-  const QueueConfiguration = module("queue/QueueConfiguration") as ConfigClass;
-  const QueueServer = module("queue/QueueServer") as ServerClass;
-  const TableConfiguration = module("table/TableConfiguration") as ConfigClass;
-  const TableServer = module("table/TableServer") as ServerClass;
+  const BlobConfiguration = loadDefault("blob/BlobConfiguration") as ConfigClass;
+  const BlobServer = loadDefault("blob/BlobServer") as ServerClass;
+  const QueueConfiguration = loadDefault("queue/QueueConfiguration") as ConfigClass;
+  const QueueServer = loadDefault("queue/QueueServer") as ServerClass;
+  const TableConfiguration = loadDefault("table/TableConfiguration") as ConfigClass;
+  const TableServer = loadDefault("table/TableServer") as ServerClass;
 
   const at = (file: string) => path.join(options.location, file);
   const persistence = (folder: string) => [
