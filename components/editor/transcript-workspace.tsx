@@ -1,0 +1,239 @@
+"use client";
+
+import Link from "next/link";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { recordingAudioUrl } from "@/components/api/recordings";
+import type { Transcript } from "@/components/api/types";
+import { AudioPlayer } from "@/components/shared/audio-player";
+import { countWords } from "@/components/shared/format";
+import { SegmentList } from "@/components/shared/segment-list";
+import { TranscriptMeta } from "@/components/shared/transcript-meta";
+import { useModifierKey } from "@/components/shared/use-modifier-key";
+import { useSpaceToPlay, useSyncedPlayback } from "@/components/shared/use-synced-playback";
+import { Button } from "@/components/ui/button";
+import { Card, CardHeader } from "@/components/ui/card";
+import { cn, focusRing } from "@/components/ui/cn";
+import { ArrowLeftIcon, DownloadIcon, SaveIcon, TextIcon, TrashIcon } from "@/components/ui/icons";
+import { Kbd } from "@/components/ui/kbd";
+import { Toast, type ToastMessage } from "@/components/ui/toast";
+import { DeleteTranscriptDialog } from "./delete-transcript-dialog";
+import { ExportLinks } from "./export-links";
+import { SaveFeedback } from "./save-feedback";
+import { SaveStatusIndicator } from "./save-status";
+import { useSaveShortcut } from "./use-save-shortcut";
+import { useTranscriptDraft } from "./use-transcript-draft";
+import { useUnsavedChangesWarning } from "./use-unsaved-changes-warning";
+
+export interface TranscriptWorkspaceProps {
+  /** Render with `key={transcript.id}`. */
+  transcript: Transcript;
+}
+
+const backLink = cn(
+  "inline-flex items-center gap-1.5 rounded-md text-[13px] font-medium text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-white",
+  focusRing,
+  "focus-visible:ring-offset-zinc-50 dark:focus-visible:ring-offset-zinc-950",
+);
+
+/** A saved transcript: title, editable text, synced player with segments, export and delete. */
+export function TranscriptWorkspace({ transcript }: TranscriptWorkspaceProps) {
+  const [toast, setToast] = useState<ToastMessage | null>(null);
+  const [deleteOpen, setDeleteOpen] = useState(false);
+  const [deleted, setDeleted] = useState(false);
+  const audioRef = useRef<HTMLAudioElement>(null);
+  const modifier = useModifierKey();
+
+  const draft = useTranscriptDraft(transcript, {
+    onSaved: (saved) =>
+      setToast({
+        id: Date.now(),
+        title: "Saved",
+        description: `“${saved.title || "Transcript"}” is up to date.`,
+      }),
+  });
+  const { saved, dirty } = draft;
+  const playback = useSyncedPlayback(audioRef, saved.segments);
+
+  useUnsavedChangesWarning(dirty && !deleted);
+  useSaveShortcut(() => void draft.save(), !deleteOpen);
+  useSpaceToPlay(playback.toggle, !deleteOpen);
+
+  const displayTitle = draft.title.trim() || saved.title || "Untitled transcript";
+  useEffect(() => {
+    document.title = `${displayTitle} · Transcribe`;
+  }, [displayTitle]);
+
+  const dismissToast = useCallback(() => setToast(null), []);
+  const words = countWords(draft.text);
+  const textChanged = draft.text !== saved.text;
+
+  return (
+    <>
+      <main id="main" className="mx-auto max-w-[1480px] px-4 py-6 sm:px-6 lg:py-8">
+        <Link href="/recordings" className={backLink}>
+          <ArrowLeftIcon className="size-4" />
+          Recordings
+        </Link>
+
+        <header className="mt-3 flex flex-col gap-4 xl:flex-row xl:items-start xl:justify-between">
+          <div className="min-w-0 flex-1">
+            <h1 className="sr-only">{displayTitle}</h1>
+            <label htmlFor="transcript-title" className="sr-only">
+              Title
+            </label>
+            <input
+              id="transcript-title"
+              data-testid="title-input"
+              value={draft.title}
+              onChange={(event) => draft.setTitle(event.target.value)}
+              placeholder={saved.title || "Untitled transcript"}
+              autoComplete="off"
+              spellCheck
+              maxLength={200}
+              className={cn(
+                "-mx-2 block w-[calc(100%+1rem)] rounded-lg border border-transparent bg-transparent px-2 py-1 text-2xl font-semibold tracking-tight text-zinc-900 placeholder:text-zinc-400 hover:border-zinc-300 focus:border-zinc-300 dark:text-white dark:placeholder:text-zinc-500 dark:hover:border-zinc-700 dark:focus:border-zinc-700",
+                focusRing,
+                "focus-visible:ring-offset-zinc-50 dark:focus-visible:ring-offset-zinc-950",
+              )}
+            />
+            <div className="mt-2">
+              <TranscriptMeta transcript={saved} showCreated />
+            </div>
+          </div>
+          <div className="flex flex-wrap items-center gap-x-3 gap-y-2 xl:pt-1.5">
+            <SaveStatusIndicator status={draft.status} dirty={dirty} className="mr-1" />
+            {dirty ? (
+              <Button variant="ghost" onClick={draft.revert}>
+                Revert
+              </Button>
+            ) : null}
+            <Button variant="danger-ghost" onClick={() => setDeleteOpen(true)}>
+              <TrashIcon />
+              Delete
+            </Button>
+            <Button
+              variant="primary"
+              data-testid="save-button"
+              onClick={() => void draft.save()}
+              disabled={draft.status.kind === "saving"}
+              aria-keyshortcuts="Control+S Meta+S"
+              className="focus-visible:ring-offset-zinc-50 dark:focus-visible:ring-offset-zinc-950"
+            >
+              <SaveIcon />
+              {draft.status.kind === "saving" ? "Saving…" : "Save"}
+              <span
+                className="ml-1 hidden font-mono text-[11px] font-normal text-indigo-100 sm:inline"
+                aria-hidden="true"
+              >
+                {modifier === "⌘" ? "⌘S" : "Ctrl+S"}
+              </span>
+            </Button>
+          </div>
+        </header>
+
+        <div className="mt-4 flex flex-col gap-3 empty:hidden">
+          <SaveFeedback draft={draft} />
+        </div>
+
+        <div className="mt-6 grid gap-6 lg:grid-cols-[minmax(0,1fr)_24rem] xl:grid-cols-[minmax(0,1fr)_28rem]">
+          <div className="flex min-w-0 flex-col gap-6">
+            <Card aria-labelledby="text-heading">
+              <CardHeader
+                icon={<TextIcon />}
+                title={
+                  <label id="text-heading" htmlFor="transcript-text">
+                    Transcript
+                  </label>
+                }
+                description={
+                  textChanged
+                    ? "Edited. The segments keep the original recognition and timing."
+                    : "Edit the text freely; the segments keep the timing."
+                }
+              />
+              <div className="px-5 pt-4">
+                <textarea
+                  id="transcript-text"
+                  data-testid="transcript-text"
+                  value={draft.text}
+                  onChange={(event) => draft.setText(event.target.value)}
+                  spellCheck
+                  rows={18}
+                  placeholder="This transcript is empty. Type or paste the text here."
+                  className={cn(
+                    "block min-h-[20rem] w-full resize-y rounded-xl border border-zinc-300 bg-white px-4 py-3 text-[15px] leading-7 text-zinc-900 shadow-inner shadow-zinc-900/[0.02] placeholder:text-zinc-500 dark:border-zinc-700 dark:bg-zinc-950/50 dark:text-zinc-100 dark:placeholder:text-zinc-400",
+                    focusRing,
+                  )}
+                />
+              </div>
+              <div className="mt-4 flex flex-wrap items-center justify-between gap-3 border-t border-zinc-200 px-5 py-3 dark:border-zinc-800">
+                <p className="text-[13px] tabular-nums text-zinc-600 dark:text-zinc-400">
+                  {words.toLocaleString()} {words === 1 ? "word" : "words"} ·{" "}
+                  {draft.text.length.toLocaleString()} {draft.text.length === 1 ? "character" : "characters"}
+                </p>
+                <p className="flex items-center gap-1.5 text-xs text-zinc-600 dark:text-zinc-400">
+                  <Kbd>{modifier}</Kbd>
+                  <Kbd>S</Kbd>
+                  <span>to save</span>
+                </p>
+              </div>
+            </Card>
+
+            <Card aria-labelledby="export-heading">
+              <CardHeader
+                icon={<DownloadIcon />}
+                title={<span id="export-heading">Export</span>}
+                description={
+                  dirty
+                    ? "Exports contain the last saved version. Save first to include your edits."
+                    : "Download the transcript in the format you need."
+                }
+              />
+              <div className="px-5 pb-5 pt-4">
+                <ExportLinks id={saved.id} />
+              </div>
+            </Card>
+          </div>
+
+          <Card aria-labelledby="audio-heading" className="lg:sticky lg:top-20 lg:self-start">
+            <CardHeader
+              title={<span id="audio-heading">Audio</span>}
+              description={
+                saved.segments.length > 0
+                  ? `${saved.segments.length} ${saved.segments.length === 1 ? "segment" : "segments"}`
+                  : undefined
+              }
+            />
+            <div className="px-5 pt-4">
+              <AudioPlayer
+                src={recordingAudioUrl(saved.recordingId)}
+                audioRef={audioRef}
+                label={displayTitle}
+              />
+            </div>
+            <div className="p-5 pt-4">
+              <SegmentList
+                segments={saved.segments}
+                activeIndex={playback.activeIndex}
+                onSelect={(segment) => playback.seekAndPlay(segment.start)}
+                className="max-h-[calc(100dvh-20rem)] min-h-[12rem] lg:max-h-[calc(100dvh-19rem)]"
+              />
+            </div>
+          </Card>
+        </div>
+      </main>
+
+      <DeleteTranscriptDialog
+        open={deleteOpen}
+        id={saved.id}
+        title={displayTitle}
+        onClose={() => setDeleteOpen(false)}
+        onDeleted={() => {
+          setDeleted(true);
+          audioRef.current?.pause();
+        }}
+      />
+      <Toast toast={toast} onDismiss={dismissToast} />
+    </>
+  );
+}

@@ -1,0 +1,233 @@
+"use client";
+
+import Link from "next/link";
+import { recordingDownloadUrl } from "@/components/api/recordings";
+import type { Recording } from "@/components/api/types";
+import { formatBytes, formatDate, formatDuration, formatTime } from "@/components/shared/format";
+import { languageName } from "@/components/shared/languages";
+import { Button, buttonStyles } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
+import { ArrowRightIcon, DownloadIcon, PauseIcon, PlayIcon, TrashIcon } from "@/components/ui/icons";
+import { Skeleton } from "@/components/ui/skeleton";
+import type { SharedAudio } from "./use-shared-audio";
+
+export interface RecordingsTableProps {
+  recordings: Recording[];
+  player: SharedAudio;
+  onDelete: (recording: Recording) => void;
+}
+
+const durationOf = (seconds: number | null) => (seconds === null ? "—" : formatDuration(seconds));
+
+const headCell =
+  "px-3 py-2.5 text-left text-[11px] font-medium uppercase tracking-wider text-zinc-600 dark:text-zinc-400";
+
+/** The recordings, newest first, with inline play, transcript link, download and delete. */
+export function RecordingsTable({ recordings, player, onDelete }: RecordingsTableProps) {
+  return (
+    <div className="overflow-x-auto">
+      <table data-testid="recordings-table" className="w-full min-w-[40rem] border-collapse text-sm">
+        <caption className="sr-only">Recordings, newest first</caption>
+        <thead className="border-b border-zinc-200 bg-zinc-50/70 dark:border-zinc-800 dark:bg-zinc-950/30">
+          <tr>
+            <th scope="col" className={cn(headCell, "w-14 pl-5")}>
+              <span className="sr-only">Play</span>
+            </th>
+            <th scope="col" className={headCell}>
+              Name
+            </th>
+            <th scope="col" className={headCell}>
+              Date
+            </th>
+            <th scope="col" className={cn(headCell, "text-right")}>
+              Duration
+            </th>
+            <th scope="col" className={cn(headCell, "hidden text-right md:table-cell")}>
+              Size
+            </th>
+            <th scope="col" className={cn(headCell, "hidden lg:table-cell")}>
+              Language
+            </th>
+            <th scope="col" className={cn(headCell, "pr-5 text-right")}>
+              <span className="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800/80">
+          {recordings.map((recording) => (
+            <RecordingRow
+              key={recording.id}
+              recording={recording}
+              player={player}
+              onDelete={() => onDelete(recording)}
+            />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function RecordingRow({
+  recording,
+  player,
+  onDelete,
+}: {
+  recording: Recording;
+  player: SharedAudio;
+  onDelete: () => void;
+}) {
+  const current = player.currentId === recording.id;
+  const playing = current && player.playing;
+  const failed = player.failedId === recording.id;
+  const total = Number.isFinite(player.duration) ? player.duration : (recording.durationSec ?? 0);
+  const fraction = current && total > 0 ? Math.min(1, player.position / total) : 0;
+  const language = recording.language ? languageName(recording.language) : "";
+
+  return (
+    <tr
+      data-testid="recording-row"
+      data-recording-id={recording.id}
+      className={cn(
+        "transition-colors",
+        current
+          ? "bg-indigo-50/60 dark:bg-indigo-500/[0.07]"
+          : "hover:bg-zinc-50/80 dark:hover:bg-zinc-800/30",
+      )}
+    >
+      <td className="py-3 pl-5 pr-3 align-middle">
+        <button
+          type="button"
+          data-testid="play-recording"
+          onClick={() => player.toggle(recording.id)}
+          aria-label={`${playing ? "Pause" : "Play"} “${recording.name}”`}
+          title={playing ? "Pause" : "Play"}
+          className={buttonStyles({
+            variant: playing ? "primary" : "secondary",
+            size: "icon",
+            className: "rounded-full [&_svg]:size-3.5",
+          })}
+        >
+          {playing ? <PauseIcon /> : <PlayIcon className="translate-x-px" />}
+        </button>
+      </td>
+      <td className="max-w-0 py-3 pr-3 align-middle sm:w-[36%]">
+        <p className="truncate font-medium text-zinc-900 dark:text-zinc-100" title={recording.name}>
+          {recording.name}
+        </p>
+        {failed ? (
+          <p role="alert" className="mt-0.5 text-xs text-rose-700 dark:text-rose-300">
+            This recording could not be played.
+          </p>
+        ) : current ? (
+          <div className="mt-1.5 flex items-center gap-2">
+            <div className="h-1 w-full max-w-[14rem] overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-700">
+              <div
+                className="h-full rounded-full bg-indigo-600 dark:bg-indigo-400"
+                style={{ width: `${fraction * 100}%` }}
+              />
+            </div>
+            <span className="whitespace-nowrap font-mono text-[11px] tabular-nums text-zinc-600 dark:text-zinc-400">
+              {formatDuration(player.position)}
+              {total > 0 ? ` / ${formatDuration(total)}` : ""}
+            </span>
+          </div>
+        ) : (
+          <p className="mt-0.5 truncate text-xs text-zinc-600 dark:text-zinc-400 md:hidden">
+            {[formatBytes(recording.sizeBytes), language].filter(Boolean).join(" · ")}
+          </p>
+        )}
+      </td>
+      <td className="whitespace-nowrap py-3 pr-3 align-middle">
+        <time dateTime={recording.createdAt} className="block text-zinc-800 dark:text-zinc-200">
+          {formatDate(recording.createdAt)}
+        </time>
+        <span className="block text-xs text-zinc-600 dark:text-zinc-400">
+          {formatTime(recording.createdAt)}
+        </span>
+      </td>
+      <td className="whitespace-nowrap py-3 pr-3 text-right align-middle font-mono text-[13px] tabular-nums text-zinc-800 dark:text-zinc-200">
+        {durationOf(recording.durationSec)}
+      </td>
+      <td className="hidden whitespace-nowrap py-3 pr-3 text-right align-middle tabular-nums text-zinc-700 dark:text-zinc-300 md:table-cell">
+        {formatBytes(recording.sizeBytes)}
+      </td>
+      <td className="hidden py-3 pr-3 align-middle text-zinc-700 dark:text-zinc-300 lg:table-cell">
+        {language ? (
+          <span className="block max-w-[12rem] truncate" title={language}>
+            {language}
+          </span>
+        ) : (
+          "—"
+        )}
+      </td>
+      <td className="py-3 pl-3 pr-5 align-middle">
+        <div className="flex items-center justify-end gap-1">
+          {recording.transcriptionId ? (
+            <Link
+              href={`/transcripts/${encodeURIComponent(recording.transcriptionId)}`}
+              className={buttonStyles({ variant: "secondary", size: "sm", className: "mr-1" })}
+            >
+              Open transcript
+              <span className="sr-only"> of “{recording.name}”</span>
+              <ArrowRightIcon aria-hidden="true" />
+            </Link>
+          ) : (
+            <span className="mr-2 whitespace-nowrap text-xs text-zinc-600 dark:text-zinc-400">
+              No transcript
+            </span>
+          )}
+          <a
+            href={recordingDownloadUrl(recording.id)}
+            download
+            aria-label={`Download “${recording.name}”`}
+            title="Download audio"
+            className={buttonStyles({ variant: "ghost", size: "icon" })}
+          >
+            <DownloadIcon />
+          </a>
+          <Button
+            variant="danger-ghost"
+            size="icon"
+            data-testid="delete-recording"
+            onClick={onDelete}
+            aria-label={`Delete “${recording.name}”`}
+            title="Delete recording and transcript"
+          >
+            <TrashIcon />
+          </Button>
+        </div>
+      </td>
+    </tr>
+  );
+}
+
+/** Placeholder rows while the first page loads. */
+export function RecordingsTableSkeleton({ rows = 6 }: { rows?: number }) {
+  return (
+    <div
+      role="status"
+      aria-label="Loading recordings"
+      className="divide-y divide-zinc-100 dark:divide-zinc-800/80"
+    >
+      <div className="flex items-center gap-4 bg-zinc-50/70 px-5 py-3 dark:bg-zinc-950/30">
+        <Skeleton className="h-3 w-16" />
+        <Skeleton className="ml-10 h-3 w-12" />
+      </div>
+      {Array.from({ length: rows }, (_, index) => (
+        <div key={index} className="flex items-center gap-4 px-5 py-3.5">
+          <Skeleton className="size-8 shrink-0 rounded-full" />
+          <div className="min-w-0 flex-1 space-y-2">
+            <Skeleton className={cn("h-3.5", index % 2 ? "w-2/5" : "w-1/3")} />
+            <Skeleton className="h-3 w-24 md:hidden" />
+          </div>
+          <Skeleton className="hidden h-3.5 w-24 sm:block" />
+          <Skeleton className="h-3.5 w-10" />
+          <Skeleton className="hidden h-3.5 w-14 md:block" />
+          <Skeleton className="h-8 w-32 rounded-md" />
+        </div>
+      ))}
+      <span className="sr-only">Loading recordings…</span>
+    </div>
+  );
+}
