@@ -45,6 +45,9 @@ export class AppError extends Error {
     this.status = errorStatus[code];
   }
 
+  /** Extra response headers (e.g. `Content-Range` on a 416). */
+  headers: Record<string, string> = {};
+
   toEnvelope(): ErrorEnvelope {
     return { error: { code: this.code, message: this.message } };
   }

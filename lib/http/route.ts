@@ -23,7 +23,7 @@ export function withErrors<C>(handler: Handler<C>): Handler<C> {
           cause: describeCause(error),
         });
       }
-      return NextResponse.json(appError.toEnvelope(), { status: appError.status });
+      return NextResponse.json(appError.toEnvelope(), { status: appError.status, headers: appError.headers });
     }
   };
 }

@@ -25,12 +25,17 @@ export const editSchema = z.object({
   summary: z.string().max(200_000).optional(),
   segments: z
     .array(
-      z.object({
-        start: z.number().min(0),
-        end: z.number().min(0),
-        text: z.string().max(100_000),
-        speaker: z.string().max(100).optional(),
-      }),
+      z
+        .object({
+          start: z.number().min(0),
+          end: z.number().min(0),
+          text: z.string().max(100_000),
+          speaker: z.string().max(100).optional(),
+        })
+        .refine((segment) => segment.end >= segment.start, {
+          message: "must not be before start",
+          path: ["end"],
+        }),
     )
     .max(100_000)
     .optional(),

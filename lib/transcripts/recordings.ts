@@ -57,7 +57,12 @@ export function parseRange(header: string, size: number): { start: number; end: 
     end = to === "" ? size - 1 : Math.min(Number(to), size - 1);
   }
   if (start >= size || start > end) {
-    throw new AppError("range_not_satisfiable", `The requested range is outside the ${size}-byte recording.`);
+    const error = new AppError(
+      "range_not_satisfiable",
+      `The requested range is outside the ${size}-byte recording.`,
+    );
+    error.headers["Content-Range"] = `bytes */${size}`;
+    throw error;
   }
   return { start, end };
 }

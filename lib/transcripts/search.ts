@@ -39,12 +39,23 @@ export function matchesAll(terms: string[], title: string, text: string): boolea
 /** A snippet of `text` around the first occurrence of any term, with every term occurrence marked. */
 export function buildSnippet(terms: string[], text: string): Snippet {
   const folded = foldText(text);
-  const first = Math.min(...terms.map((term) => folded.indexOf(term)).filter((index) => index >= 0));
-  const center = Number.isFinite(first) ? first : 0;
+  const hits = terms
+    .map((term) => ({ at: folded.indexOf(term), length: term.length }))
+    .filter((hit) => hit.at >= 0)
+    .sort((a, b) => a.at - b.at);
+  const center = hits[0]?.at ?? 0;
+  const centerEnd = center + (hits[0]?.length ?? 0);
   let start = Math.max(0, center - SNIPPET_RADIUS);
-  let end = Math.min(text.length, center + SNIPPET_RADIUS * 2);
-  if (start > 0) start = text.indexOf(" ", start) + 1 || start;
-  if (end < text.length) end = text.lastIndexOf(" ", end) > start ? text.lastIndexOf(" ", end) : end;
+  let end = Math.min(text.length, Math.max(centerEnd, center + SNIPPET_RADIUS * 2));
+  // Snap to word boundaries only where that keeps the first match inside the window.
+  if (start > 0) {
+    const space = text.indexOf(" ", start);
+    if (space >= 0 && space < center) start = space + 1;
+  }
+  if (end < text.length) {
+    const space = text.lastIndexOf(" ", end);
+    if (space >= centerEnd && space > start) end = space;
+  }
   const prefix = start > 0 ? "…" : "";
   const suffix = end < text.length ? "…" : "";
   const window = folded.slice(start, end);

@@ -23,6 +23,23 @@ describe("parseConfig defaults", () => {
       speech: { provider: "local", threads: 2, windowSec: 28, beams: 1, preload: true },
       audio: { ffmpegPath: undefined, maxUploadBytes: 300 * 1024 * 1024, maxDurationSec: 120 * 60 },
       jobs: { concurrency: 1 },
+      summary: { provider: "local", chunkChars: 12_000 },
+      email: { provider: "outbox", from: "Transcribe <transcribe@localhost>", ratePerHour: 20 },
+      storage: {
+        connectionString: undefined,
+        accountName: undefined,
+        owner: "local",
+        recordingsContainer: "recordings",
+        transcriptsContainer: "transcripts",
+        transcriptsTable: "transcripts",
+        azurite: {
+          location: path.join(cwd, "data", "azurite"),
+          blobPort: 0,
+          queuePort: 0,
+          tablePort: 0,
+          inMemory: false,
+        },
+      },
       logLevel: "info",
     });
   });
@@ -43,6 +60,57 @@ describe("parseConfig defaults", () => {
   it("ignores variables it does not know", () => {
     expect(parseConfig({ HOME: "/root", PATH: "/usr/bin", SOMETHING_ELSE: "x" }, cwd)).toEqual(
       parseConfig({}, cwd),
+    );
+  });
+});
+
+describe("parseConfig providers", () => {
+  it("needs the endpoint and deployment for Azure OpenAI, and a key or Entra ID", () => {
+    expect(() => parseConfig({ SUMMARY_PROVIDER: "azure-openai" }, cwd)).toThrow(/AZURE_OPENAI_ENDPOINT/);
+    expect(() =>
+      parseConfig(
+        {
+          SUMMARY_PROVIDER: "azure-openai",
+          AZURE_OPENAI_ENDPOINT: "https://x.openai.azure.com",
+          AZURE_OPENAI_DEPLOYMENT: "d",
+        },
+        cwd,
+      ),
+    ).toThrow(/AZURE_OPENAI_API_KEY/);
+    const config = parseConfig(
+      {
+        SUMMARY_PROVIDER: "azure-openai",
+        AZURE_OPENAI_ENDPOINT: "https://x.openai.azure.com",
+        AZURE_OPENAI_DEPLOYMENT: "gpt",
+        AZURE_OPENAI_USE_ENTRA_ID: "true",
+      },
+      cwd,
+    );
+    expect(config.summary).toMatchObject({
+      provider: "azure-openai",
+      deployment: "gpt",
+      useEntraId: true,
+      apiVersion: "2024-10-21",
+    });
+  });
+
+  it("needs a host for SMTP and a key for Resend", () => {
+    expect(() => parseConfig({ EMAIL_PROVIDER: "smtp" }, cwd)).toThrow(/SMTP_HOST/);
+    expect(() => parseConfig({ EMAIL_PROVIDER: "resend" }, cwd)).toThrow(/RESEND_API_KEY/);
+    expect(
+      parseConfig({ EMAIL_PROVIDER: "smtp", SMTP_HOST: "mail", SMTP_PORT: "25" }, cwd).email.smtp,
+    ).toMatchObject({
+      host: "mail",
+      port: 25,
+      secure: false,
+    });
+  });
+
+  it("uses a storage connection string or account name instead of Azurite", () => {
+    const config = parseConfig({ AZURE_STORAGE_ACCOUNT_NAME: "myaccount", STORAGE_OWNER: "team-a" }, cwd);
+    expect(config.storage).toMatchObject({ accountName: "myaccount", owner: "team-a" });
+    expect(() => parseConfig({ AZURE_STORAGE_ACCOUNT_NAME: "Bad_Name" }, cwd)).toThrow(
+      /AZURE_STORAGE_ACCOUNT_NAME/,
     );
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { odata, type TableClient, type TableEntityResult } from "@azure/data-tables";
 import type { ContainerClient } from "@azure/storage-blob";
+import { AppError } from "@/lib/http/errors";
 import { logger } from "@/lib/log";
 import type { Segment } from "@/lib/speech/types";
 import type { TranscriptSettings } from "@/lib/transcripts/types";
@@ -105,6 +106,12 @@ export class TableTranscriptStore implements TranscriptStore {
     options: { cursor?: string | null; limit: number },
   ): Promise<Page<TranscriptHeader>> {
     await this.ensureReady();
+    if (options.cursor && !isTableCursor(options.cursor)) {
+      throw new AppError(
+        "validation_failed",
+        "cursor: is not one this API issued; start again from the first page.",
+      );
+    }
     try {
       const pages = this.table
         .listEntities<TranscriptEntity>({
@@ -246,6 +253,18 @@ export class TableTranscriptStore implements TranscriptStore {
       },
     );
     await this.ready;
+  }
+}
+
+/** True for continuation tokens the Table SDK issues (base64 JSON with the next keys). */
+function isTableCursor(cursor: string): boolean {
+  try {
+    const decoded = JSON.parse(Buffer.from(cursor, "base64").toString("latin1")) as {
+      nextPartitionKey?: unknown;
+    };
+    return typeof decoded === "object" && decoded !== null && typeof decoded.nextPartitionKey === "string";
+  } catch {
+    return false;
   }
 }
 
