@@ -2,6 +2,7 @@ import { NextResponse } from "next/server";
 import { ZodError, type ZodType } from "zod";
 import { logger } from "@/lib/log";
 import { AppError, toAppError } from "./errors";
+import { maskEmail } from "./rate-limit";
 
 type Handler<C> = (request: Request, context: C) => Promise<Response>;
 
@@ -44,5 +45,12 @@ function fromZod(error: ZodError): AppError {
 
 function describeCause(error: unknown): string {
   const cause = error instanceof AppError && error.cause ? error.cause : error;
-  return cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+  const text =
+    cause instanceof Error
+      ? `${cause.name}: ${cause.message}`
+      : typeof cause === "object" && cause !== null
+        ? JSON.stringify(cause)
+        : String(cause);
+  // Provider errors often quote the recipient; addresses are never logged in full.
+  return text.replace(/[^\s<>"'(),;:@]+@[^\s<>"'(),;:]+\.[^\s<>"'(),;:]+/g, (address) => maskEmail(address));
 }

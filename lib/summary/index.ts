@@ -15,6 +15,8 @@ export function createSummarizer(config: AppConfig["summary"]): Summarizer {
       return new ExtractiveSummarizer();
     case "azure-openai": {
       const client = new AzureOpenAI({
+        // Without this the client also reads OPENAI_BASE_URL, which belongs to the other provider.
+        baseURL: null,
         endpoint: config.endpoint,
         deployment: config.deployment,
         apiVersion: config.apiVersion,

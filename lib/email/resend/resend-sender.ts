@@ -35,8 +35,18 @@ export class ResendSender implements EmailSender {
         },
       );
     }
+    if (result.error && (result.error as { statusCode?: number | null }).statusCode == null) {
+      throw new AppError(
+        "email_failed",
+        "The e-mail service could not be reached. The transcript is unchanged.",
+        {
+          cause: result.error,
+        },
+      );
+    }
     if (result.error || !result.data) {
-      const detail = result.error?.message ? `: ${result.error.message}` : "";
+      const reason = result.error?.message?.trim().replace(/[.!?]+$/, "");
+      const detail = reason ? `: ${reason}` : "";
       throw new AppError(
         "email_failed",
         `The e-mail service refused the message${detail}. The transcript is unchanged.`,

@@ -25,8 +25,8 @@ export interface Sentence {
 /** Splits transcript text into sentences (punctuation, line breaks) and their content terms. */
 export function splitSentences(text: string): Sentence[] {
   const pieces = text
-    .replace(/\s+/g, " ")
-    .split(/(?<=[.!?…]["”’')\]]?)\s+(?=["“‘'(]?[A-Z0-9])|\n+/)
+    .replace(/[^\S\n]+/g, " ")
+    .split(/(?<!\b(?:Mr|Mrs|Ms|Dr|Prof|Sr|Jr|St|vs)\.)(?<=[.!?…]["”’')\]]?)\s+(?=["“‘'(]?[A-Z0-9])|\n+/)
     .map((piece) => piece.trim())
     .filter(Boolean);
   return pieces.map((piece, index) => {
