@@ -54,8 +54,13 @@ export function TranscriptWorkspace({ transcript }: TranscriptWorkspaceProps) {
   const { saved, dirty } = draft;
   const playback = useSyncedPlayback(audioRef, saved.segments);
 
+  const save = () => {
+    setToast(null);
+    void draft.save();
+  };
+
   useUnsavedChangesWarning(dirty && !deleted);
-  useSaveShortcut(() => void draft.save(), !deleteOpen);
+  useSaveShortcut(save, !deleteOpen);
   useSpaceToPlay(playback.toggle, !deleteOpen);
 
   const displayTitle = draft.title.trim() || saved.title || "Untitled transcript";
@@ -114,7 +119,7 @@ export function TranscriptWorkspace({ transcript }: TranscriptWorkspaceProps) {
             <Button
               variant="primary"
               data-testid="save-button"
-              onClick={() => void draft.save()}
+              onClick={save}
               disabled={draft.status.kind === "saving"}
               aria-keyshortcuts="Control+S Meta+S"
               className="focus-visible:ring-offset-zinc-50 dark:focus-visible:ring-offset-zinc-950"
@@ -135,67 +140,54 @@ export function TranscriptWorkspace({ transcript }: TranscriptWorkspaceProps) {
           <SaveFeedback draft={draft} />
         </div>
 
-        <div className="mt-6 grid gap-6 lg:grid-cols-[minmax(0,1fr)_24rem] xl:grid-cols-[minmax(0,1fr)_28rem]">
-          <div className="flex min-w-0 flex-col gap-6">
-            <Card aria-labelledby="text-heading">
-              <CardHeader
-                icon={<TextIcon />}
-                title={
-                  <label id="text-heading" htmlFor="transcript-text">
-                    Transcript
-                  </label>
-                }
-                description={
-                  textChanged
-                    ? "Edited. The segments keep the original recognition and timing."
-                    : "Edit the text freely; the segments keep the timing."
-                }
+        {/* Small screens stack text, audio, export; wide ones put audio in a sticky side column. */}
+        <div className="mt-6 grid gap-6 lg:grid-cols-[minmax(0,1fr)_24rem] lg:grid-rows-[auto_1fr] xl:grid-cols-[minmax(0,1fr)_28rem]">
+          <Card aria-labelledby="text-heading" className="min-w-0">
+            <CardHeader
+              icon={<TextIcon />}
+              title={
+                <label id="text-heading" htmlFor="transcript-text">
+                  Transcript
+                </label>
+              }
+              description={
+                textChanged
+                  ? "Edited. The segments keep the original recognition and timing."
+                  : "Edit the text freely; the segments keep the timing."
+              }
+            />
+            <div className="px-5 pt-4">
+              <textarea
+                id="transcript-text"
+                data-testid="transcript-text"
+                value={draft.text}
+                onChange={(event) => draft.setText(event.target.value)}
+                spellCheck
+                rows={14}
+                placeholder="This transcript is empty. Type or paste the text here."
+                className={cn(
+                  "block min-h-[20rem] w-full resize-y rounded-xl border border-zinc-300 bg-white px-4 py-3 text-[15px] leading-7 text-zinc-900 shadow-inner shadow-zinc-900/[0.02] placeholder:text-zinc-500 dark:border-zinc-700 dark:bg-zinc-950/50 dark:text-zinc-100 dark:placeholder:text-zinc-400",
+                  focusRing,
+                )}
               />
-              <div className="px-5 pt-4">
-                <textarea
-                  id="transcript-text"
-                  data-testid="transcript-text"
-                  value={draft.text}
-                  onChange={(event) => draft.setText(event.target.value)}
-                  spellCheck
-                  rows={18}
-                  placeholder="This transcript is empty. Type or paste the text here."
-                  className={cn(
-                    "block min-h-[20rem] w-full resize-y rounded-xl border border-zinc-300 bg-white px-4 py-3 text-[15px] leading-7 text-zinc-900 shadow-inner shadow-zinc-900/[0.02] placeholder:text-zinc-500 dark:border-zinc-700 dark:bg-zinc-950/50 dark:text-zinc-100 dark:placeholder:text-zinc-400",
-                    focusRing,
-                  )}
-                />
-              </div>
-              <div className="mt-4 flex flex-wrap items-center justify-between gap-3 border-t border-zinc-200 px-5 py-3 dark:border-zinc-800">
-                <p className="text-[13px] tabular-nums text-zinc-600 dark:text-zinc-400">
-                  {words.toLocaleString()} {words === 1 ? "word" : "words"} ·{" "}
-                  {draft.text.length.toLocaleString()} {draft.text.length === 1 ? "character" : "characters"}
-                </p>
-                <p className="flex items-center gap-1.5 text-xs text-zinc-600 dark:text-zinc-400">
-                  <Kbd>{modifier}</Kbd>
-                  <Kbd>S</Kbd>
-                  <span>to save</span>
-                </p>
-              </div>
-            </Card>
+            </div>
+            <div className="mt-4 flex flex-wrap items-center justify-between gap-3 border-t border-zinc-200 px-5 py-3 dark:border-zinc-800">
+              <p className="text-[13px] tabular-nums text-zinc-600 dark:text-zinc-400">
+                {words.toLocaleString()} {words === 1 ? "word" : "words"} ·{" "}
+                {draft.text.length.toLocaleString()} {draft.text.length === 1 ? "character" : "characters"}
+              </p>
+              <p className="flex items-center gap-1.5 text-xs text-zinc-600 dark:text-zinc-400">
+                <Kbd>{modifier}</Kbd>
+                <Kbd>S</Kbd>
+                <span>to save</span>
+              </p>
+            </div>
+          </Card>
 
-            <Card aria-labelledby="export-heading">
-              <CardHeader
-                icon={<DownloadIcon />}
-                title={<span id="export-heading">Export</span>}
-                description={
-                  dirty
-                    ? "Exports contain the last saved version. Save first to include your edits."
-                    : "Download the transcript in the format you need."
-                }
-              />
-              <div className="px-5 pb-5 pt-4">
-                <ExportLinks id={saved.id} />
-              </div>
-            </Card>
-          </div>
-
-          <Card aria-labelledby="audio-heading" className="lg:sticky lg:top-20 lg:self-start">
+          <Card
+            aria-labelledby="audio-heading"
+            className="lg:sticky lg:top-20 lg:col-start-2 lg:row-span-2 lg:row-start-1 lg:self-start"
+          >
             <CardHeader
               title={<span id="audio-heading">Audio</span>}
               description={
@@ -216,8 +208,23 @@ export function TranscriptWorkspace({ transcript }: TranscriptWorkspaceProps) {
                 segments={saved.segments}
                 activeIndex={playback.activeIndex}
                 onSelect={(segment) => playback.seekAndPlay(segment.start)}
-                className="max-h-[calc(100dvh-20rem)] min-h-[12rem] lg:max-h-[calc(100dvh-19rem)]"
+                heightClassName="max-h-[28rem] lg:max-h-[calc(100dvh-19rem)]"
               />
+            </div>
+          </Card>
+
+          <Card aria-labelledby="export-heading" className="min-w-0 lg:col-start-1 lg:self-start">
+            <CardHeader
+              icon={<DownloadIcon />}
+              title={<span id="export-heading">Export</span>}
+              description={
+                dirty
+                  ? "Exports contain the last saved version. Save first to include your edits."
+                  : "Download the transcript in the format you need."
+              }
+            />
+            <div className="px-5 pb-5 pt-4">
+              <ExportLinks id={saved.id} />
             </div>
           </Card>
         </div>

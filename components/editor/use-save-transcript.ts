@@ -20,8 +20,6 @@ export interface SaveTranscriptOptions {
   /** Version the editor's text is based on; sent as If-Match. */
   etag: string | undefined;
   onSaved?: (transcript: Transcript) => void;
-  /** Called with the message of a failed save (not for conflicts, which need a reload). */
-  onError?: (message: string) => void;
 }
 
 export interface SaveTranscriptApi {
@@ -50,14 +48,14 @@ async function latestTranscript(id: string): Promise<Transcript> {
  * version across saves. A stale version (412) becomes a `conflict`, anything else an `error`
  * carrying the server's message; nothing is retried behind the user's back.
  */
-export function useSaveTranscript({ id, etag, onSaved, onError }: SaveTranscriptOptions): SaveTranscriptApi {
+export function useSaveTranscript({ id, etag, onSaved }: SaveTranscriptOptions): SaveTranscriptApi {
   const [status, setStatus] = useState<SaveStatus>({ kind: "idle" });
   const etagRef = useRef(etag);
   const savingRef = useRef(false);
-  const callbacksRef = useRef({ onSaved, onError });
+  const onSavedRef = useRef(onSaved);
 
   useEffect(() => {
-    callbacksRef.current = { onSaved, onError };
+    onSavedRef.current = onSaved;
   });
 
   useEffect(() => {
@@ -81,15 +79,13 @@ export function useSaveTranscript({ id, etag, onSaved, onError }: SaveTranscript
         const saved = await saveTranscript(id, draft, version);
         if (saved.etag) etagRef.current = saved.etag;
         setStatus({ kind: "saved", at: Date.now() });
-        callbacksRef.current.onSaved?.(saved);
+        onSavedRef.current?.(saved);
         return saved;
       } catch (error) {
         if (isConflict(error)) {
           setStatus({ kind: "conflict", message: CONFLICT_MESSAGE });
         } else {
-          const message = messageOf(error, "Saving failed. Try again.");
-          setStatus({ kind: "error", message });
-          callbacksRef.current.onError?.(message);
+          setStatus({ kind: "error", message: messageOf(error, "Saving failed. Try again.") });
         }
         return null;
       } finally {

@@ -34,7 +34,6 @@ export interface TranscriptDraftApi {
 
 export interface TranscriptDraftOptions {
   onSaved?: (transcript: Transcript) => void;
-  onError?: (message: string) => void;
 }
 
 /**
@@ -57,12 +56,7 @@ export function useTranscriptDraft(
     latest.current = { text, title };
   });
 
-  const saver = useSaveTranscript({
-    id: initial.id,
-    etag: saved.etag,
-    onSaved: options.onSaved,
-    onError: options.onError,
-  });
+  const saver = useSaveTranscript({ id: initial.id, etag: saved.etag, onSaved: options.onSaved });
   const { status, dismiss } = saver;
 
   const setText = useCallback(

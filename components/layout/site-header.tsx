@@ -7,8 +7,9 @@ import { LogoMark } from "@/components/ui/icons";
 import { ThemeToggle } from "./theme-toggle";
 
 const links = [
-  { href: "/", label: "Transcribe" },
-  { href: "/recordings", label: "Recordings" },
+  { href: "/", label: "Transcribe", section: [] },
+  // A transcript opened from the library belongs to the Recordings section.
+  { href: "/recordings", label: "Recordings", section: ["/transcripts"] },
 ] as const;
 
 const headerRing = cn(focusRing, "focus-visible:ring-offset-zinc-50 dark:focus-visible:ring-offset-zinc-950");
@@ -36,7 +37,10 @@ export function SiteHeader() {
         <nav aria-label="Main">
           <ul className="flex items-center gap-1">
             {links.map((link) => {
-              const active = link.href === "/" ? pathname === "/" : pathname.startsWith(link.href);
+              const active =
+                link.href === "/"
+                  ? pathname === "/"
+                  : [link.href, ...link.section].some((prefix) => pathname.startsWith(prefix));
               return (
                 <li key={link.href}>
                   <Link

@@ -216,7 +216,9 @@ function EmptyState() {
       <span className="grid size-12 place-items-center rounded-2xl bg-indigo-50 text-indigo-600 ring-1 ring-indigo-100 dark:bg-indigo-500/10 dark:text-indigo-300 dark:ring-indigo-500/20">
         <FileAudioIcon className="size-6" />
       </span>
-      <h2 className="mt-4 text-[15px] font-semibold text-zinc-900 dark:text-zinc-100">Your library is empty</h2>
+      <h2 className="mt-4 text-[15px] font-semibold text-zinc-900 dark:text-zinc-100">
+        Your library is empty
+      </h2>
       <p className="mt-1.5 max-w-md text-sm leading-relaxed text-zinc-600 dark:text-zinc-400">
         No recordings yet — transcribe a file or record one on the{" "}
         <Link

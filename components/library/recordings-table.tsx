@@ -26,29 +26,29 @@ const headCell =
 export function RecordingsTable({ recordings, player, onDelete }: RecordingsTableProps) {
   return (
     <div className="overflow-x-auto">
-      <table data-testid="recordings-table" className="w-full min-w-[40rem] border-collapse text-sm">
+      <table data-testid="recordings-table" className="w-full table-fixed border-collapse text-sm">
         <caption className="sr-only">Recordings, newest first</caption>
         <thead className="border-b border-zinc-200 bg-zinc-50/70 dark:border-zinc-800 dark:bg-zinc-950/30">
           <tr>
-            <th scope="col" className={cn(headCell, "w-14 pl-5")}>
+            <th scope="col" className={cn(headCell, "w-16 pl-5")}>
               <span className="sr-only">Play</span>
             </th>
             <th scope="col" className={headCell}>
               Name
             </th>
-            <th scope="col" className={headCell}>
+            <th scope="col" className={cn(headCell, "hidden w-36 sm:table-cell")}>
               Date
             </th>
-            <th scope="col" className={cn(headCell, "text-right")}>
+            <th scope="col" className={cn(headCell, "hidden w-24 text-right sm:table-cell")}>
               Duration
             </th>
-            <th scope="col" className={cn(headCell, "hidden text-right md:table-cell")}>
+            <th scope="col" className={cn(headCell, "hidden w-24 text-right md:table-cell")}>
               Size
             </th>
-            <th scope="col" className={cn(headCell, "hidden lg:table-cell")}>
+            <th scope="col" className={cn(headCell, "hidden w-56 xl:table-cell")}>
               Language
             </th>
-            <th scope="col" className={cn(headCell, "pr-5 text-right")}>
+            <th scope="col" className={cn(headCell, "w-[9.5rem] pr-5 text-right sm:w-[16rem]")}>
               <span className="sr-only">Actions</span>
             </th>
           </tr>
@@ -111,7 +111,7 @@ function RecordingRow({
           {playing ? <PauseIcon /> : <PlayIcon className="translate-x-px" />}
         </button>
       </td>
-      <td className="max-w-0 py-3 pr-3 align-middle sm:w-[36%]">
+      <td className="py-3 pr-3 align-middle">
         <p className="truncate font-medium text-zinc-900 dark:text-zinc-100" title={recording.name}>
           {recording.name}
         </p>
@@ -127,18 +127,21 @@ function RecordingRow({
                 style={{ width: `${fraction * 100}%` }}
               />
             </div>
-            <span className="whitespace-nowrap font-mono text-[11px] tabular-nums text-zinc-600 dark:text-zinc-400">
+            <span className="whitespace-nowrap text-[11px] tabular-nums text-zinc-600 dark:text-zinc-400">
               {formatDuration(player.position)}
               {total > 0 ? ` / ${formatDuration(total)}` : ""}
             </span>
           </div>
         ) : (
           <p className="mt-0.5 truncate text-xs text-zinc-600 dark:text-zinc-400 md:hidden">
-            {[formatBytes(recording.sizeBytes), language].filter(Boolean).join(" · ")}
+            <span className="sm:hidden">
+              {formatDate(recording.createdAt)} · {durationOf(recording.durationSec)} ·{" "}
+            </span>
+            {formatBytes(recording.sizeBytes)}
           </p>
         )}
       </td>
-      <td className="whitespace-nowrap py-3 pr-3 align-middle">
+      <td className="hidden whitespace-nowrap py-3 pr-3 align-middle sm:table-cell">
         <time dateTime={recording.createdAt} className="block text-zinc-800 dark:text-zinc-200">
           {formatDate(recording.createdAt)}
         </time>
@@ -146,57 +149,53 @@ function RecordingRow({
           {formatTime(recording.createdAt)}
         </span>
       </td>
-      <td className="whitespace-nowrap py-3 pr-3 text-right align-middle font-mono text-[13px] tabular-nums text-zinc-800 dark:text-zinc-200">
+      <td className="hidden whitespace-nowrap py-3 pr-3 text-right align-middle tabular-nums text-zinc-800 dark:text-zinc-200 sm:table-cell">
         {durationOf(recording.durationSec)}
       </td>
       <td className="hidden whitespace-nowrap py-3 pr-3 text-right align-middle tabular-nums text-zinc-700 dark:text-zinc-300 md:table-cell">
         {formatBytes(recording.sizeBytes)}
       </td>
-      <td className="hidden py-3 pr-3 align-middle text-zinc-700 dark:text-zinc-300 lg:table-cell">
-        {language ? (
-          <span className="block max-w-[12rem] truncate" title={language}>
-            {language}
-          </span>
-        ) : (
-          "—"
-        )}
+      <td
+        className="hidden truncate py-3 pr-3 align-middle text-zinc-700 dark:text-zinc-300 xl:table-cell"
+        title={language || undefined}
+      >
+        {language || "—"}
       </td>
-      <td className="py-3 pl-3 pr-5 align-middle">
-        <div className="flex items-center justify-end gap-1">
-          {recording.transcriptionId ? (
-            <Link
-              href={`/transcripts/${encodeURIComponent(recording.transcriptionId)}`}
-              className={buttonStyles({ variant: "secondary", size: "sm", className: "mr-1" })}
-            >
-              Open transcript
-              <span className="sr-only"> of “{recording.name}”</span>
-              <ArrowRightIcon aria-hidden="true" />
-            </Link>
-          ) : (
-            <span className="mr-2 whitespace-nowrap text-xs text-zinc-600 dark:text-zinc-400">
-              No transcript
-            </span>
-          )}
-          <a
-            href={recordingDownloadUrl(recording.id)}
-            download
-            aria-label={`Download “${recording.name}”`}
-            title="Download audio"
-            className={buttonStyles({ variant: "ghost", size: "icon" })}
+      <td className="whitespace-nowrap py-3 pl-3 pr-5 text-right align-middle [&>*]:align-middle">
+        {recording.transcriptionId ? (
+          <Link
+            href={`/transcripts/${encodeURIComponent(recording.transcriptionId)}`}
+            title="Open transcript"
+            className={buttonStyles({ variant: "secondary", size: "sm", className: "mr-2" })}
           >
-            <DownloadIcon />
-          </a>
-          <Button
-            variant="danger-ghost"
-            size="icon"
-            data-testid="delete-recording"
-            onClick={onDelete}
-            aria-label={`Delete “${recording.name}”`}
-            title="Delete recording and transcript"
-          >
-            <TrashIcon />
-          </Button>
-        </div>
+            <span className="sr-only sm:not-sr-only">Open transcript</span>
+            <span className="sr-only"> of “{recording.name}”</span>
+            <ArrowRightIcon aria-hidden="true" />
+          </Link>
+        ) : (
+          <span className="mr-3 hidden text-xs text-zinc-600 dark:text-zinc-400 sm:inline">
+            No transcript
+          </span>
+        )}
+        <a
+          href={recordingDownloadUrl(recording.id)}
+          download
+          aria-label={`Download “${recording.name}”`}
+          title="Download audio"
+          className={buttonStyles({ variant: "ghost", size: "icon", className: "mr-1" })}
+        >
+          <DownloadIcon />
+        </a>
+        <Button
+          variant="danger-ghost"
+          size="icon"
+          data-testid="delete-recording"
+          onClick={onDelete}
+          aria-label={`Delete “${recording.name}”`}
+          title="Delete recording and transcript"
+        >
+          <TrashIcon />
+        </Button>
       </td>
     </tr>
   );

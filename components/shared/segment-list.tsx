@@ -19,14 +19,20 @@ export interface SegmentListProps {
   activeIndex?: number;
   /** Makes every segment a button, e.g. to seek the player to it. */
   onSelect?: (segment: Segment, index: number) => void;
-  className?: string;
+  /** Height limits of the scrolling list (replaces the defaults). */
+  heightClassName?: string;
 }
 
 const prefersReducedMotion = () =>
   typeof window !== "undefined" && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
 /** Timed segments with optional speaker labels; interactive when `onSelect` is given. */
-export function SegmentList({ segments, activeIndex = -1, onSelect, className }: SegmentListProps) {
+export function SegmentList({
+  segments,
+  activeIndex = -1,
+  onSelect,
+  heightClassName = "max-h-[32rem] min-h-[16rem]",
+}: SegmentListProps) {
   const listRef = useRef<HTMLOListElement>(null);
 
   useEffect(() => {
@@ -47,8 +53,8 @@ export function SegmentList({ segments, activeIndex = -1, onSelect, className }:
     return (
       <p
         className={cn(
-          "grid min-h-[16rem] place-items-center rounded-xl border border-dashed border-zinc-300 text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-400",
-          className,
+          "grid place-items-center rounded-xl border border-dashed border-zinc-300 px-4 py-10 text-center text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-400",
+          heightClassName,
         )}
       >
         This transcript has no timed segments.
@@ -61,8 +67,8 @@ export function SegmentList({ segments, activeIndex = -1, onSelect, className }:
     <ol
       ref={listRef}
       className={cn(
-        "relative max-h-[32rem] min-h-[16rem] divide-y divide-zinc-100 overflow-y-auto rounded-xl border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800",
-        className,
+        "relative divide-y divide-zinc-100 overflow-y-auto rounded-xl border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800",
+        heightClassName,
       )}
     >
       {segments.map((segment, index) => {
@@ -110,7 +116,12 @@ export function SegmentList({ segments, activeIndex = -1, onSelect, className }:
                 data-start={segment.start}
                 data-active={active || undefined}
                 aria-current={active ? "time" : undefined}
+                data-space-plays=""
                 onClick={() => onSelect(segment, index)}
+                // Space plays and pauses (see useSpaceToPlay) instead of re-selecting; Enter selects.
+                onKeyUp={(event) => {
+                  if (event.key === " ") event.preventDefault();
+                }}
                 className={cn(
                   layout,
                   "cursor-pointer rounded-none hover:bg-zinc-50 focus-visible:relative focus-visible:z-10 dark:hover:bg-zinc-800/50",

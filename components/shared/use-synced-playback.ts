@@ -107,6 +107,8 @@ const SPACE_HANDLERS = new Set(["BUTTON", "A", "AUDIO", "VIDEO", "SUMMARY"]);
 
 function handlesSpace(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
+  // Opted in: e.g. segment buttons, where Space is play/pause like in a media list.
+  if (target.closest("[data-space-plays]")) return false;
   if (target.isContentEditable || TEXT_ENTRY.has(target.tagName) || SPACE_HANDLERS.has(target.tagName)) {
     return true;
   }
@@ -115,7 +117,10 @@ function handlesSpace(target: EventTarget | null): boolean {
   );
 }
 
-/** Space plays or pauses while focus is not in a text field or on a control of its own. */
+/**
+ * Space plays or pauses while focus is not in a text field or on a control that uses Space
+ * itself (buttons, links, the native player), unless that control opts in with `data-space-plays`.
+ */
 export function useSpaceToPlay(toggle: () => void, enabled = true) {
   useEffect(() => {
     if (!enabled) return;

@@ -97,12 +97,18 @@ export function Transcriber() {
   const onRecorded = useCallback((file: File) => submit(file, "recording"), [submit]);
   const dismissToast = useCallback(() => setToast(null), []);
   const onSaved = useCallback((saved: Transcript) => {
-    setError(null);
     setToast({
       id: Date.now(),
       title: "Saved",
       description: `“${saved.title || "Transcript"}” is in your library.`,
     });
+  }, []);
+  const reportedSaveErrorRef = useRef<string | null>(null);
+  const onSaveErrorChange = useCallback((message: string | null) => {
+    const previous = reportedSaveErrorRef.current;
+    reportedSaveErrorRef.current = message;
+    // Clearing a save error must not hide a different error shown since.
+    setError((current) => message ?? (current === previous ? null : current));
   }, []);
   const onDirtyChange = useCallback((dirty: boolean) => {
     unsavedEditsRef.current = dirty;
@@ -162,7 +168,7 @@ export function Transcriber() {
               processingMs={state.phase === "succeeded" ? state.processingMs : undefined}
               engineName={engine && engine.id === transcript.engine ? engine.name : undefined}
               onSaved={onSaved}
-              onSaveError={setError}
+              onSaveErrorChange={onSaveErrorChange}
               onDirtyChange={onDirtyChange}
             />
           ) : (

@@ -33,8 +33,11 @@ export interface TranscriptEditorProps {
   processingMs?: number;
   engineName?: string;
   onSaved?: (transcript: Transcript) => void;
-  /** Save failures other than conflicts (shown in the page's error area). */
-  onSaveError?: (message: string) => void;
+  /**
+   * A save failure other than a conflict (the page shows it in its error area), and null once
+   * it no longer applies (edited or saved).
+   */
+  onSaveErrorChange?: (message: string | null) => void;
   onDirtyChange?: (dirty: boolean) => void;
 }
 
@@ -73,10 +76,10 @@ export function TranscriptEditor({
   processingMs,
   engineName,
   onSaved,
-  onSaveError,
+  onSaveErrorChange,
   onDirtyChange,
 }: TranscriptEditorProps) {
-  const draft = useTranscriptDraft(transcript, { onSaved, onError: onSaveError });
+  const draft = useTranscriptDraft(transcript, { onSaved });
   const { text, saved, dirty } = draft;
   const [view, setView] = useState<View>("text");
   const [copy, setCopy] = useState<"idle" | "copied" | "failed">("idle");
@@ -93,6 +96,14 @@ export function TranscriptEditor({
   useEffect(() => {
     onDirtyChange?.(dirty);
   }, [dirty, onDirtyChange]);
+
+  const saveError = draft.status.kind === "error" ? draft.status.message : null;
+  const reportedErrorRef = useRef<string | null>(null);
+  useEffect(() => {
+    if (saveError === reportedErrorRef.current) return;
+    reportedErrorRef.current = saveError;
+    onSaveErrorChange?.(saveError);
+  }, [saveError, onSaveErrorChange]);
   useEffect(() => () => onDirtyChange?.(false), [onDirtyChange]);
 
   async function onCopy() {

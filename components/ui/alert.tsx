@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { cn, focusRing } from "./cn";
-import { AlertIcon, XIcon } from "./icons";
+import { AlertIcon, InfoIcon, XIcon } from "./icons";
 
 export type AlertTone = "danger" | "warning" | "info";
 
@@ -50,13 +50,14 @@ export function Alert({
   testId,
 }: AlertProps) {
   const style = tones[tone];
+  const Icon = tone === "info" ? InfoIcon : AlertIcon;
   return (
     <div
       role={role ?? (tone === "info" ? "status" : "alert")}
       data-testid={testId}
       className={cn("flex items-start gap-3 rounded-xl border px-4 py-3", style.box, className)}
     >
-      <AlertIcon className={cn("mt-0.5 size-5 shrink-0", style.icon)} />
+      <Icon className={cn("mt-0.5 size-5 shrink-0", style.icon)} />
       <div className="min-w-0 flex-1">
         <p className="text-sm font-semibold">{title}</p>
         {children ? <div className="mt-0.5 break-words text-sm leading-relaxed">{children}</div> : null}

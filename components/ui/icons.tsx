@@ -269,3 +269,12 @@ export function SpinnerIcon(props: IconProps) {
     </Svg>
   );
 }
+
+export function InfoIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <circle cx="12" cy="12" r="9" />
+      <path d="M12 11v5.5M12 7.5h.01" />
+    </Svg>
+  );
+}
