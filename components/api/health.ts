@@ -8,7 +8,25 @@ import {
   str,
   UNEXPECTED_MESSAGE,
 } from "./client";
-import type { Health } from "./types";
+import type { EmailHealth, Health, SummarizerHealth, SummarizerId } from "./types";
+
+const SUMMARIZERS: readonly SummarizerId[] = ["local", "azure-openai", "openai-compatible"];
+const EMAIL_PROVIDERS: ReadonlyArray<EmailHealth["provider"]> = ["outbox", "smtp", "resend"];
+
+function parseSummarizer(value: unknown): SummarizerHealth | null {
+  if (!isObject(value) || !SUMMARIZERS.includes(value.id as SummarizerId)) return null;
+  const id = value.id as SummarizerId;
+  return {
+    id,
+    name: str(value.name) || (id === "local" ? "Local summary" : "Cloud summary"),
+    local: value.local === true,
+  };
+}
+
+function parseEmail(value: unknown): EmailHealth | null {
+  if (!isObject(value) || !EMAIL_PROVIDERS.includes(value.provider as EmailHealth["provider"])) return null;
+  return { provider: value.provider as EmailHealth["provider"], outbox: value.outbox === true };
+}
 
 function parseHealth(value: unknown): Health {
   const speech = isObject(value) && isObject(value.engines) ? value.engines.speech : undefined;
@@ -35,6 +53,8 @@ function parseHealth(value: unknown): Health {
       maxUploadBytes: maxUploadBytes > 0 ? maxUploadBytes : undefined,
       maxDurationSec: maxDurationSec > 0 ? maxDurationSec : undefined,
     },
+    summary: parseSummarizer(value.summary),
+    email: parseEmail(value.email),
   };
 }
 
@@ -46,4 +66,27 @@ export async function fetchHealth(signal: AbortSignal): Promise<Health> {
   } catch (error) {
     throw ok ? error : errorFromResponse(status, body);
   }
+}
+
+let shared: Promise<Health> | null = null;
+
+/**
+ * One health report shared by every caller on the page (the header, the editor), for facts that
+ * rarely change: which summariser and e-mail sender are configured. A failed request, or a report
+ * from a server whose services are not up yet, is not kept, so the next call asks again.
+ */
+export function loadSharedHealth(): Promise<Health> {
+  if (!shared) {
+    const pending = fetchHealth(new AbortController().signal);
+    shared = pending;
+    pending.then(
+      (health) => {
+        if (!health.summary || !health.email) shared = null;
+      },
+      () => {
+        shared = null;
+      },
+    );
+  }
+  return shared;
 }

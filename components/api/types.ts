@@ -11,11 +11,29 @@ export interface SpeechEngineHealth {
   error?: string;
 }
 
+export type SummarizerId = "local" | "azure-openai" | "openai-compatible";
+
+/** The configured summariser; `local` is true when nothing leaves the machine. */
+export interface SummarizerHealth {
+  id: SummarizerId;
+  name: string;
+  local: boolean;
+}
+
+/** The configured e-mail sender; `outbox` is true when messages are kept locally, not sent. */
+export interface EmailHealth {
+  provider: "outbox" | "smtp" | "resend";
+  outbox: boolean;
+}
+
 export interface Health {
   status: "ok" | "starting" | "degraded";
   engines: { speech: SpeechEngineHealth };
   /** Optional; shown in the upload hints when the server reports it. */
   limits?: { maxUploadBytes?: number; maxDurationSec?: number };
+  /** Null while the server's services are not up (or an older server). */
+  summary: SummarizerHealth | null;
+  email: EmailHealth | null;
 }
 
 export interface Segment {
@@ -103,5 +121,32 @@ export interface Page<T> {
 export interface TranscriptDraft {
   text: string;
   title?: string;
+  /** An empty string removes the summary. */
+  summary?: string;
   segments?: Segment[];
+}
+
+/** A finished summary: already saved with the transcript, whose version is now `etag`. */
+export interface SummaryResult {
+  summary: string;
+  etag?: string;
+}
+
+export interface OutboxAttachment {
+  filename: string;
+  contentType: string;
+  sizeBytes: number;
+}
+
+/** A message the local outbox kept instead of sending it. */
+export interface OutboxMessage {
+  id: string;
+  from: string;
+  to: string;
+  subject: string;
+  createdAt: string;
+  sizeBytes: number;
+  /** The plain-text body. */
+  text: string;
+  attachments: OutboxAttachment[];
 }

@@ -8,8 +8,12 @@ import { AudioPlayer } from "@/components/shared/audio-player";
 import { countWords } from "@/components/shared/format";
 import { SegmentList } from "@/components/shared/segment-list";
 import { TranscriptMeta } from "@/components/shared/transcript-meta";
+import { EmailAction } from "@/components/email/email-action";
 import { useModifierKey } from "@/components/shared/use-modifier-key";
+import { useSharedHealth } from "@/components/shared/use-shared-health";
 import { useSpaceToPlay, useSyncedPlayback } from "@/components/shared/use-synced-playback";
+import { SummaryPanel } from "@/components/summary/summary-panel";
+import { useSummarize } from "@/components/summary/use-summarize";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { cn, focusRing } from "@/components/ui/cn";
@@ -35,11 +39,13 @@ const backLink = cn(
   "focus-visible:ring-offset-zinc-50 dark:focus-visible:ring-offset-zinc-950",
 );
 
-/** A saved transcript: title, editable text, synced player with segments, export and delete. */
+/** A saved transcript: title, editable text and summary, synced player, export, e-mail and delete. */
 export function TranscriptWorkspace({ transcript }: TranscriptWorkspaceProps) {
   const [toast, setToast] = useState<ToastMessage | null>(null);
   const [deleteOpen, setDeleteOpen] = useState(false);
   const [deleted, setDeleted] = useState(false);
+  const [emailOpen, setEmailOpen] = useState(false);
+  const services = useSharedHealth();
   const audioRef = useRef<HTMLAudioElement>(null);
   const modifier = useModifierKey();
 
@@ -53,15 +59,19 @@ export function TranscriptWorkspace({ transcript }: TranscriptWorkspaceProps) {
   });
   const { saved, dirty } = draft;
   const playback = useSyncedPlayback(audioRef, saved.segments);
+  const summarize = useSummarize(draft);
+  const dialogOpen = deleteOpen || emailOpen;
 
   const save = () => {
+    // The summary being made is saved with the transcript when it is done; wait for it.
+    if (summarize.streaming) return;
     setToast(null);
     void draft.save();
   };
 
   useUnsavedChangesWarning(dirty && !deleted);
-  useSaveShortcut(save, !deleteOpen);
-  useSpaceToPlay(playback.toggle, !deleteOpen);
+  useSaveShortcut(save, !dialogOpen);
+  useSpaceToPlay(playback.toggle, !dialogOpen);
 
   const displayTitle = draft.title.trim() || saved.title || "Untitled transcript";
   useEffect(() => {
@@ -116,11 +126,20 @@ export function TranscriptWorkspace({ transcript }: TranscriptWorkspaceProps) {
               <TrashIcon />
               Delete
             </Button>
+            <EmailAction
+              draft={draft}
+              outbox={services?.email?.outbox ?? false}
+              onSave={draft.save}
+              onSent={setToast}
+              onOpenChange={setEmailOpen}
+              blockedReason={summarize.streaming ? "Wait for the summary to finish." : undefined}
+              className="focus-visible:ring-offset-zinc-50 dark:focus-visible:ring-offset-zinc-950"
+            />
             <Button
               variant="primary"
               data-testid="save-button"
               onClick={save}
-              disabled={draft.status.kind === "saving"}
+              disabled={draft.status.kind === "saving" || summarize.streaming}
               aria-keyshortcuts="Control+S Meta+S"
               className="focus-visible:ring-offset-zinc-50 dark:focus-visible:ring-offset-zinc-950"
             >
@@ -140,9 +159,9 @@ export function TranscriptWorkspace({ transcript }: TranscriptWorkspaceProps) {
           <SaveFeedback draft={draft} />
         </div>
 
-        {/* Small screens stack text, audio, export; wide ones put audio in a sticky side column. */}
+        {/* Small screens stack text, summary, audio, export; wide ones put summary and audio on the right. */}
         <div className="mt-6 grid gap-6 lg:grid-cols-[minmax(0,1fr)_24rem] lg:grid-rows-[auto_1fr] xl:grid-cols-[minmax(0,1fr)_28rem]">
-          <Card aria-labelledby="text-heading" className="min-w-0">
+          <Card aria-labelledby="text-heading" className="min-w-0 lg:col-start-1 lg:row-start-1">
             <CardHeader
               icon={<TextIcon />}
               title={
@@ -184,36 +203,43 @@ export function TranscriptWorkspace({ transcript }: TranscriptWorkspaceProps) {
             </div>
           </Card>
 
-          <Card
-            aria-labelledby="audio-heading"
-            className="lg:sticky lg:top-20 lg:col-start-2 lg:row-span-2 lg:row-start-1 lg:self-start"
-          >
-            <CardHeader
-              title={<span id="audio-heading">Audio</span>}
-              description={
-                saved.segments.length > 0
-                  ? `${saved.segments.length} ${saved.segments.length === 1 ? "segment" : "segments"}`
-                  : undefined
-              }
+          <div className="flex min-w-0 flex-col gap-6 lg:col-start-2 lg:row-span-2 lg:row-start-1">
+            <SummaryPanel
+              session={{ draft, summarize }}
+              summarizer={services ? services.summary : undefined}
             />
-            <div className="px-5 pt-4">
-              <AudioPlayer
-                src={recordingAudioUrl(saved.recordingId)}
-                audioRef={audioRef}
-                label={displayTitle}
+            {/* Last in its column, so it can stay in view while the transcript scrolls. */}
+            <Card aria-labelledby="audio-heading" className="lg:sticky lg:top-20">
+              <CardHeader
+                title={<span id="audio-heading">Audio</span>}
+                description={
+                  saved.segments.length > 0
+                    ? `${saved.segments.length} ${saved.segments.length === 1 ? "segment" : "segments"}`
+                    : undefined
+                }
               />
-            </div>
-            <div className="p-5 pt-4">
-              <SegmentList
-                segments={saved.segments}
-                activeIndex={playback.activeIndex}
-                onSelect={(segment) => playback.seekAndPlay(segment.start)}
-                heightClassName="max-h-[28rem] lg:max-h-[calc(100dvh-19rem)]"
-              />
-            </div>
-          </Card>
+              <div className="px-5 pt-4">
+                <AudioPlayer
+                  src={recordingAudioUrl(saved.recordingId)}
+                  audioRef={audioRef}
+                  label={displayTitle}
+                />
+              </div>
+              <div className="p-5 pt-4">
+                <SegmentList
+                  segments={saved.segments}
+                  activeIndex={playback.activeIndex}
+                  onSelect={(segment) => playback.seekAndPlay(segment.start)}
+                  heightClassName="max-h-[28rem] lg:max-h-[calc(100dvh-19rem)]"
+                />
+              </div>
+            </Card>
+          </div>
 
-          <Card aria-labelledby="export-heading" className="min-w-0 lg:col-start-1 lg:self-start">
+          <Card
+            aria-labelledby="export-heading"
+            className="min-w-0 lg:col-start-1 lg:row-start-2 lg:self-start"
+          >
             <CardHeader
               icon={<DownloadIcon />}
               title={<span id="export-heading">Export</span>}

@@ -2,12 +2,13 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import { messageOf } from "@/components/api/client";
-import type { Transcript } from "@/components/api/types";
+import type { SummaryResult, Transcript } from "@/components/api/types";
 import { useSaveTranscript, type SaveStatus } from "./use-save-transcript";
 
 export interface KeptEdits {
   text: string;
   title: string;
+  summary: string;
 }
 
 export interface TranscriptDraftApi {
@@ -15,9 +16,19 @@ export interface TranscriptDraftApi {
   saved: Transcript;
   text: string;
   title: string;
+  /** The summary as edited ("" when there is none). */
+  summary: string;
   setText: (text: string) => void;
   setTitle: (title: string) => void;
+  setSummary: (summary: string) => void;
+  /**
+   * A summary the server made and already saved with the transcript: it becomes the saved
+   * summary, and its version (`etag`) the one the next save is based on. Other edits stay.
+   */
+  adoptSummary: (result: SummaryResult) => void;
   dirty: boolean;
+  /** Only the summary differs from the saved version. */
+  summaryDirty: boolean;
   status: SaveStatus;
   save: () => Promise<Transcript | null>;
   /** After a conflict: load the other version; the user's edits are kept aside in `kept`. */
@@ -36,8 +47,10 @@ export interface TranscriptDraftOptions {
   onSaved?: (transcript: Transcript) => void;
 }
 
+const summaryOf = (transcript: Transcript) => transcript.summary ?? "";
+
 /**
- * Editable text and title of a saved transcript, its dirty state and saving. Shared by the
+ * Editable text, title and summary of a saved transcript, its dirty state and saving. Shared by the
  * main page and the transcript page so both save the same way. Render with `key={id}`.
  */
 export function useTranscriptDraft(
@@ -47,13 +60,14 @@ export function useTranscriptDraft(
   const [saved, setSaved] = useState(initial);
   const [text, setTextState] = useState(initial.text);
   const [title, setTitleState] = useState(initial.title);
+  const [summary, setSummaryState] = useState(summaryOf(initial));
   const [kept, setKept] = useState<KeptEdits | null>(null);
   const [reloading, setReloading] = useState(false);
   const [reloadError, setReloadError] = useState<string | null>(null);
-  const latest = useRef({ text, title });
+  const latest = useRef({ text, title, summary, savedSummary: summaryOf(saved) });
 
   useEffect(() => {
-    latest.current = { text, title };
+    latest.current = { text, title, summary, savedSummary: summaryOf(saved) };
   });
 
   const saver = useSaveTranscript({ id: initial.id, etag: saved.etag, onSaved: options.onSaved });
@@ -74,15 +88,39 @@ export function useTranscriptDraft(
     },
     [status.kind, dismiss],
   );
+  const setSummary = useCallback(
+    (value: string) => {
+      setSummaryState(value);
+      if (status.kind === "error") dismiss();
+    },
+    [status.kind, dismiss],
+  );
+
+  const adoptSummary = useCallback((result: SummaryResult) => {
+    // Without a version the saver asks the server for the current one before the next save.
+    setSaved((current) => ({ ...current, summary: result.summary || undefined, etag: result.etag }));
+    setSummaryState(result.summary);
+  }, []);
 
   const save = useCallback(async () => {
-    const draft = { text: latest.current.text, title: latest.current.title.trim() };
-    const result = await saver.save({ text: draft.text, ...(draft.title ? { title: draft.title } : {}) });
+    const { savedSummary } = latest.current;
+    const draft = {
+      text: latest.current.text,
+      title: latest.current.title.trim(),
+      summary: latest.current.summary,
+    };
+    const result = await saver.save({
+      text: draft.text,
+      ...(draft.title ? { title: draft.title } : {}),
+      // An empty summary is only sent to remove a saved one.
+      ...(draft.summary || savedSummary ? { summary: draft.summary } : {}),
+    });
     if (!result) return null;
     setSaved(result);
     // Adopt what the server stored, unless the user kept typing while the request was out.
     if (latest.current.text === draft.text) setTextState(result.text);
     if (latest.current.title.trim() === draft.title) setTitleState(result.title);
+    if (latest.current.summary === draft.summary) setSummaryState(summaryOf(result));
     return result;
   }, [saver]);
 
@@ -91,11 +129,18 @@ export function useTranscriptDraft(
     setReloadError(null);
     try {
       const fresh = await saver.fetchLatest();
-      const mine = latest.current;
-      if (mine.text !== fresh.text || mine.title !== fresh.title) setKept({ ...mine });
+      const mine: KeptEdits = {
+        text: latest.current.text,
+        title: latest.current.title,
+        summary: latest.current.summary,
+      };
+      if (mine.text !== fresh.text || mine.title !== fresh.title || mine.summary !== summaryOf(fresh)) {
+        setKept(mine);
+      }
       setSaved(fresh);
       setTextState(fresh.text);
       setTitleState(fresh.title);
+      setSummaryState(summaryOf(fresh));
     } catch (error) {
       setReloadError(messageOf(error, "Could not load the latest version. Try again."));
     } finally {
@@ -107,24 +152,31 @@ export function useTranscriptDraft(
     if (!kept) return;
     setTextState(kept.text);
     setTitleState(kept.title);
+    setSummaryState(kept.summary);
     setKept(null);
   }, [kept]);
 
   const revert = useCallback(() => {
     setTextState(saved.text);
     setTitleState(saved.title);
+    setSummaryState(summaryOf(saved));
     dismiss();
   }, [saved, dismiss]);
 
-  const dirty = text !== saved.text || title !== saved.title;
+  const summaryDirty = summary !== summaryOf(saved);
+  const dirty = text !== saved.text || title !== saved.title || summaryDirty;
 
   return {
     saved,
     text,
     title,
+    summary,
     setText,
     setTitle,
+    setSummary,
+    adoptSummary,
     dirty,
+    summaryDirty,
     status,
     save,
     reload,

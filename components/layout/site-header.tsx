@@ -2,20 +2,34 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useSharedHealth } from "@/components/shared/use-shared-health";
 import { cn, focusRing } from "@/components/ui/cn";
 import { LogoMark } from "@/components/ui/icons";
 import { ThemeToggle } from "./theme-toggle";
 
-const links = [
+interface NavLink {
+  href: string;
+  label: string;
+  /** Other paths that belong to this section. */
+  section: readonly string[];
+}
+
+const links: readonly NavLink[] = [
   { href: "/", label: "Transcribe", section: [] },
   // A transcript opened from the library belongs to the Recordings section.
   { href: "/recordings", label: "Recordings", section: ["/transcripts"] },
-] as const;
+];
+
+/** Only while the server keeps e-mail locally instead of sending it. */
+const outboxLink: NavLink = { href: "/outbox", label: "Outbox", section: [] };
 
 const headerRing = cn(focusRing, "focus-visible:ring-offset-zinc-50 dark:focus-visible:ring-offset-zinc-950");
 
 export function SiteHeader() {
   const pathname = usePathname();
+  // Fetched once in the browser; the header renders without it and adds the link when known.
+  const health = useSharedHealth();
+  const shown = health?.email?.outbox ? [...links, outboxLink] : links;
   return (
     <header className="sticky top-0 z-30 border-b border-zinc-200/80 bg-zinc-50/85 backdrop-blur-md dark:border-zinc-800/80 dark:bg-zinc-950/85">
       <a
@@ -36,7 +50,7 @@ export function SiteHeader() {
         </Link>
         <nav aria-label="Main">
           <ul className="flex items-center gap-1">
-            {links.map((link) => {
+            {shown.map((link) => {
               const active =
                 link.href === "/"
                   ? pathname === "/"

@@ -16,8 +16,10 @@ export interface RecorderProps {
   onActiveChange: (active: boolean) => void;
 }
 
+/** Typing, or working in a dialog: R is a letter there, not the record shortcut. */
 function isTextEntry(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
+  if (target.closest("dialog[open]")) return true;
   return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
 }
 

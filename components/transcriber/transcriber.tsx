@@ -4,6 +4,8 @@ import { useCallback, useMemo, useRef, useState } from "react";
 import type { AudioSource, Transcript } from "@/components/api/types";
 import { formatBytes, formatDuration, formatElapsed, formatLength } from "@/components/shared/format";
 import { languageOptions as optionsFor } from "@/components/shared/languages";
+import { useSharedHealth } from "@/components/shared/use-shared-health";
+import { SummaryPanel } from "@/components/summary/summary-panel";
 import { Card } from "@/components/ui/card";
 import { Toast, type ToastMessage } from "@/components/ui/toast";
 import { DropOverlay } from "./drop-overlay";
@@ -11,9 +13,8 @@ import { ErrorArea } from "./error-area";
 import { JobProgress } from "./job-progress";
 import { Recorder } from "./recorder";
 import { SettingsSidebar } from "./settings-sidebar";
-import { SummaryPane } from "./summary-pane";
-import { TranscriptEditor } from "./transcript-editor";
 import { TranscriptPlaceholder } from "./transcript-placeholder";
+import { TranscriptSession } from "./transcript-session";
 import { UploadDropzone } from "./upload-dropzone";
 import { useHealth } from "./use-health";
 import { usePageFileDrop } from "./use-page-file-drop";
@@ -28,6 +29,9 @@ function limitsLabel(maxBytes?: number, maxDurationSec?: number): string | undef
 /** The main page: settings, input, progress, transcript and summary. */
 export function Transcriber() {
   const { health, unreachable } = useHealth();
+  // Summariser and e-mail facts: the report the header already asked for (no extra request).
+  const services = useSharedHealth();
+  const [summaryContainer, setSummaryContainer] = useState<HTMLDivElement | null>(null);
   const engine = health?.engines.speech ?? null;
   const maxBytes = health?.limits?.maxUploadBytes;
 
@@ -114,6 +118,7 @@ export function Transcriber() {
     unsavedEditsRef.current = dirty;
   }, []);
   const dragging = usePageFileDrop(onUpload);
+  const dismissError = useCallback(() => setError(null), []);
 
   const { state, file } = job;
   const transcript = state.phase === "succeeded" ? state.transcript : null;
@@ -162,14 +167,18 @@ export function Transcriber() {
           {file && state.phase !== "idle" ? <JobProgress file={file} state={state} /> : null}
 
           {transcript ? (
-            <TranscriptEditor
+            <TranscriptSession
               key={transcript.id || file?.name}
               transcript={transcript}
               processingMs={state.phase === "succeeded" ? state.processingMs : undefined}
               engineName={engine && engine.id === transcript.engine ? engine.name : undefined}
+              services={services}
+              summaryContainer={summaryContainer}
               onSaved={onSaved}
               onSaveErrorChange={onSaveErrorChange}
               onDirtyChange={onDirtyChange}
+              onPageError={setError}
+              onToast={setToast}
             />
           ) : (
             <TranscriptPlaceholder
@@ -178,14 +187,24 @@ export function Transcriber() {
             />
           )}
 
-          <ErrorArea message={error} onDismiss={() => setError(null)} />
+          <ErrorArea message={error} onDismiss={dismissError} />
         </div>
 
         <aside
           aria-label="Summary"
           className="lg:col-start-2 xl:col-start-auto xl:sticky xl:top-20 xl:self-start"
         >
-          <SummaryPane />
+          {/* The transcript's session renders its summary panel into this slot. */}
+          <div ref={setSummaryContainer} />
+          {transcript ? null : (
+            <SummaryPanel
+              session={null}
+              summarizer={services ? services.summary : undefined}
+              unavailableHint={
+                job.active ? "Available when the transcription finishes." : "Transcribe a recording first."
+              }
+            />
+          )}
         </aside>
       </main>
 

@@ -1,13 +1,12 @@
 "use client";
 
 import Link from "next/link";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { recordingAudioUrl } from "@/components/api/recordings";
-import type { Transcript } from "@/components/api/types";
 import { SaveFeedback } from "@/components/editor/save-feedback";
 import { SaveStatusIndicator } from "@/components/editor/save-status";
 import { useSaveShortcut } from "@/components/editor/use-save-shortcut";
-import { useTranscriptDraft } from "@/components/editor/use-transcript-draft";
+import type { TranscriptDraftApi } from "@/components/editor/use-transcript-draft";
 import { useUnsavedChangesWarning } from "@/components/editor/use-unsaved-changes-warning";
 import { AudioPlayer } from "@/components/shared/audio-player";
 import { countWords, downloadBaseName } from "@/components/shared/format";
@@ -28,11 +27,16 @@ const VIEWS = [
 ] as const;
 
 export interface TranscriptEditorProps {
-  /** Render with `key={transcript.id}` so a new transcript resets the edited text. */
-  transcript: Transcript;
+  /** The transcript being edited (its owner renders with `key={transcript.id}`). */
+  draft: TranscriptDraftApi;
   processingMs?: number;
   engineName?: string;
-  onSaved?: (transcript: Transcript) => void;
+  /** More actions beside Save (e.g. Email). */
+  actions?: ReactNode;
+  /** Saving waits, e.g. while a summary is being saved with the transcript. */
+  saveBlocked?: boolean;
+  /** Pauses the keyboard shortcuts, e.g. while a dialog is open. */
+  shortcutsEnabled?: boolean;
   /**
    * A save failure other than a conflict (the page shows it in its error area), and null once
    * it no longer applies (edited or saved).
@@ -72,14 +76,15 @@ function downloadText(text: string, title: string) {
 }
 
 export function TranscriptEditor({
-  transcript,
+  draft,
   processingMs,
   engineName,
-  onSaved,
+  actions,
+  saveBlocked = false,
+  shortcutsEnabled = true,
   onSaveErrorChange,
   onDirtyChange,
 }: TranscriptEditorProps) {
-  const draft = useTranscriptDraft(transcript, { onSaved });
   const { text, saved, dirty } = draft;
   const [view, setView] = useState<View>("text");
   const [copy, setCopy] = useState<"idle" | "copied" | "failed">("idle");
@@ -90,8 +95,10 @@ export function TranscriptEditor({
   const hasAudio = Boolean(saved.recordingId);
 
   useUnsavedChangesWarning(dirty);
-  useSaveShortcut(() => void draft.save());
-  useSpaceToPlay(playback.toggle, hasAudio);
+  useSaveShortcut(() => {
+    if (!saveBlocked) void draft.save();
+  }, shortcutsEnabled);
+  useSpaceToPlay(playback.toggle, hasAudio && shortcutsEnabled);
 
   useEffect(() => {
     onDirtyChange?.(dirty);
@@ -221,12 +228,13 @@ export function TranscriptEditor({
             <DownloadIcon />
             Download .txt
           </Button>
+          {actions}
           <Button
             variant="primary"
             size="sm"
             data-testid="save-button"
             onClick={() => void draft.save()}
-            disabled={draft.status.kind === "saving"}
+            disabled={draft.status.kind === "saving" || saveBlocked}
             aria-keyshortcuts="Control+S Meta+S"
             title={`Save (${modifier === "⌘" ? "⌘S" : "Ctrl+S"})`}
           >

@@ -33,8 +33,19 @@ export interface ErrorEnvelope {
   error: { code: ErrorCode; message: string };
 }
 
-/** An error meant for the client: its message is safe to show to a person. */
+const appErrorBrand = Symbol.for("transcribe.app-error");
+
+/**
+ * An error meant for the client: its message is safe to show to a person. `instanceof` checks a
+ * shared brand, because the custom server and Next's route bundles each load their own copy of
+ * this module while sharing one service context.
+ */
 export class AppError extends Error {
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[appErrorBrand] === true;
+  }
+
+  readonly [appErrorBrand] = true;
   readonly code: ErrorCode;
   readonly status: number;
 

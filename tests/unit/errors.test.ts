@@ -167,3 +167,18 @@ describe("parseInput", () => {
     expect(() => parseInput(z.string(), 42)).toThrow(AppError);
   });
 });
+
+describe("AppError across module copies", () => {
+  it("is recognised when thrown by another copy of the module", () => {
+    let isolated: typeof AppError | undefined;
+    jest.isolateModules(() => {
+      isolated = (jest.requireActual("@/lib/http/errors") as { AppError: typeof AppError }).AppError;
+    });
+    expect(isolated).toBeDefined();
+    expect(isolated).not.toBe(AppError);
+    const foreign = new isolated!("email_failed", "The mail server could not be reached.");
+    expect(foreign instanceof AppError).toBe(true);
+    expect(toAppError(foreign)).toBe(foreign);
+    expect(new Error("x") instanceof AppError).toBe(false);
+  });
+});
