@@ -98,7 +98,8 @@ async function benchEngine(audioPath: string, workDir: string) {
 async function benchServer(audioPath: string, workDir: string) {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [require.resolve("tsx/cli"), path.join(root, "server.ts")], {
+  // node itself (not the tsx CLI, which forks) so that the pid below is the server's.
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "server.ts")], {
     cwd: root,
     env: {
       ...process.env,
