@@ -22,7 +22,7 @@ export class BlobRecordingStore implements RecordingStore {
         metadata: toBlobMetadata(metadata),
       });
     } catch (error) {
-      await blob.deleteIfExists().catch(() => undefined);
+      await blob.deleteIfExists().catch(() => retryCleanup(blob));
       throw mapStorageError(error, "storing the recording");
     }
   }
@@ -131,6 +131,21 @@ export class BlobRecordingStore implements RecordingStore {
     });
     await this.ready;
   }
+}
+
+const CLEANUP_INTERVAL_MS = 2_000;
+const CLEANUP_ATTEMPTS = 300;
+
+/**
+ * The upload may have landed even though its answer was lost; while storage is down the first
+ * delete fails too. Keep trying in the background (about ten minutes) so no orphan stays.
+ */
+function retryCleanup(blob: { deleteIfExists(): Promise<unknown> }, attempt = 1): void {
+  if (attempt > CLEANUP_ATTEMPTS) return;
+  const timer = setTimeout(() => {
+    blob.deleteIfExists().catch(() => retryCleanup(blob, attempt + 1));
+  }, CLEANUP_INTERVAL_MS);
+  timer.unref();
 }
 
 function toBlobMetadata(metadata: Omit<RecordingMetadata, "id">): Record<string, string> {

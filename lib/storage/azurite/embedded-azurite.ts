@@ -142,7 +142,13 @@ export async function startEmbeddedAzurite(options: EmbeddedAzuriteOptions): Pro
       started.push(server);
     }
   } catch (error) {
-    await Promise.allSettled(started.map((server) => server.close()));
+    // A server that failed to listen (or never started) has still opened its databases and
+    // timers; release those too or the process cannot exit.
+    const release = (server: AzuriteServer) =>
+      (server as { afterClose?: () => Promise<void> }).afterClose?.();
+    await Promise.allSettled(
+      servers.map((server) => (started.includes(server) ? server.close() : release(server))),
+    );
     throw error;
   }
   const connectionString = [
