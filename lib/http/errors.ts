@@ -42,7 +42,11 @@ const appErrorBrand = Symbol.for("transcribe.app-error");
  */
 export class AppError extends Error {
   static [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[appErrorBrand] === true;
+    return (
+      typeof value === "object" &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[appErrorBrand] === true
+    );
   }
 
   readonly [appErrorBrand] = true;

@@ -1,19 +1,21 @@
-import { DefaultAzureCredential, getBearerTokenProvider } from "@azure/identity";
-import OpenAI, { AzureOpenAI } from "openai";
 import type { AppConfig } from "@/lib/config";
 import { ExtractiveSummarizer } from "./local/extractive-summarizer";
-import { ChatSummarizer } from "./openai/chat-summarizer";
 import type { Summarizer } from "./types";
 
 export type * from "./types";
 
-/** Builds the summariser the configuration names. */
-export function createSummarizer(config: AppConfig["summary"]): Summarizer {
+/** Builds the summariser the configuration names; cloud SDKs load only when configured. */
+export async function createSummarizer(config: AppConfig["summary"]): Promise<Summarizer> {
   const provider = config.provider;
   switch (provider) {
     case "local":
       return new ExtractiveSummarizer();
     case "azure-openai": {
+      const [{ AzureOpenAI }, { ChatSummarizer }, identity] = await Promise.all([
+        import("openai"),
+        import("./openai/chat-summarizer"),
+        config.apiKey ? null : import("@azure/identity"),
+      ]);
       const client = new AzureOpenAI({
         // Without this the client also reads OPENAI_BASE_URL, which belongs to the other provider.
         baseURL: null,
@@ -25,8 +27,8 @@ export function createSummarizer(config: AppConfig["summary"]): Summarizer {
         ...(config.apiKey
           ? { apiKey: config.apiKey }
           : {
-              azureADTokenProvider: getBearerTokenProvider(
-                new DefaultAzureCredential(),
+              azureADTokenProvider: identity!.getBearerTokenProvider(
+                new identity!.DefaultAzureCredential(),
                 "https://cognitiveservices.azure.com/.default",
               ),
             }),
@@ -39,6 +41,10 @@ export function createSummarizer(config: AppConfig["summary"]): Summarizer {
       );
     }
     case "openai-compatible": {
+      const [{ default: OpenAI }, { ChatSummarizer }] = await Promise.all([
+        import("openai"),
+        import("./openai/chat-summarizer"),
+      ]);
       const client = new OpenAI({
         baseURL: config.baseUrl,
         apiKey: config.apiKey ?? "not-needed",

@@ -36,17 +36,18 @@ export function getServices(): Promise<ServiceContext> {
 
 async function buildServices(): Promise<ServiceContext> {
   const config = getConfig();
-  const storage = await createStorage(config);
+  const [storage, summarizer, email] = await Promise.all([
+    createStorage(config),
+    createSummarizer(config.summary),
+    createEmailSender(config),
+  ]);
   return {
     config,
     engine: getSpeechEngine(config),
     storage,
     jobs: createJobQueue(config),
-    summarizer: createSummarizer(config.summary),
-    email: {
-      ...createEmailSender(config),
-      limiter: new RateLimiter(config.email.ratePerHour, 60 * 60 * 1000),
-    },
+    summarizer,
+    email: { ...email, limiter: new RateLimiter(config.email.ratePerHour, 60 * 60 * 1000) },
     owner: config.storage.owner,
     tempDir: path.join(config.dataDir, "tmp"),
   };

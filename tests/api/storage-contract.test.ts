@@ -30,9 +30,9 @@ let workDir: string;
 
 type NewTranscript = Omit<StoredTranscript, "etag">;
 
-beforeAll(() => {
+beforeAll(async () => {
   expect(connectionString).toMatch(/BlobEndpoint=http:\/\/127\.0\.0\.1:\d+/);
-  storage = createAzureStorage(connectionString, names, { provider: "azurite" });
+  storage = await createAzureStorage(connectionString, names, { provider: "azurite" });
   raw = rawClients(connectionString, names.transcriptsTable);
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), "storage-contract-"));
 });
@@ -599,7 +599,7 @@ describe("storage that does not answer", () => {
       .replace(/(QueueEndpoint=http:\/\/127\.0\.0\.1:)\d+/, `$1${queuePort}`)
       .replace(/(TableEndpoint=http:\/\/127\.0\.0\.1:)\d+/, `$1${tablePort}`);
     expect(deadConnection).not.toBe(connectionString);
-    dead = createAzureStorage(deadConnection, names, { provider: "azurite" });
+    dead = await createAzureStorage(deadConnection, names, { provider: "azurite" });
   });
 
   async function expectUnavailable(operation: () => Promise<unknown>) {

@@ -27,7 +27,7 @@ afterAll(async () => {
 
 beforeEach(() => fake.reset());
 
-function azureSummarizer(overrides: Record<string, string> = {}): Summarizer {
+function azureSummarizer(overrides: Record<string, string> = {}): Promise<Summarizer> {
   return createSummarizer(
     parseConfig({
       SUMMARY_PROVIDER: "azure-openai",
@@ -40,7 +40,7 @@ function azureSummarizer(overrides: Record<string, string> = {}): Summarizer {
   );
 }
 
-function openAiSummarizer(overrides: Record<string, string> = {}): Summarizer {
+function openAiSummarizer(overrides: Record<string, string> = {}): Promise<Summarizer> {
   return createSummarizer(
     parseConfig({
       SUMMARY_PROVIDER: "openai-compatible",
@@ -80,10 +80,9 @@ function userMessage(request: RecordedRequest): string {
 describe("Azure OpenAI summariser", () => {
   it("streams from the deployment's chat-completions route with the api-key header", async () => {
     const deltas: string[] = [];
-    const summary = await azureSummarizer().summarize(
-      { title: "jfk", text: jfkText, language: "en-US" },
-      { onDelta: (text) => deltas.push(text) },
-    );
+    const summary = await (
+      await azureSummarizer()
+    ).summarize({ title: "jfk", text: jfkText, language: "en-US" }, { onDelta: (text) => deltas.push(text) });
 
     expect(fake.requests).toHaveLength(1);
     const request = fake.requests[0]!;
@@ -106,7 +105,7 @@ describe("Azure OpenAI summariser", () => {
 
   it("reports a deployment the service does not know as unavailable", async () => {
     fake.handler = () => ({ status: 404, message: "The API deployment for this resource does not exist." });
-    const error = await failure(azureSummarizer({ SUMMARY_MAX_RETRIES: "0" }));
+    const error = await failure(await azureSummarizer({ SUMMARY_MAX_RETRIES: "0" }));
     expect(error.code).toBe("summary_unavailable");
     expect(error.message).toMatch(/Azure OpenAI/);
     expectReadable(error, azureKey);
@@ -122,7 +121,9 @@ describe("Azure OpenAI summariser", () => {
     const previous = process.env.OPENAI_BASE_URL;
     process.env.OPENAI_BASE_URL = "http://127.0.0.1:9/v1";
     try {
-      const summary = await azureSummarizer().summarize({ title: "jfk", text: jfkText, language: "en-US" });
+      const summary = await (
+        await azureSummarizer()
+      ).summarize({ title: "jfk", text: jfkText, language: "en-US" });
       expect(summary).toBe(defaultDeltas.join(""));
       expect(fake.requests.map((r) => r.path)).toEqual(["/openai/deployments/summaries-4o/chat/completions"]);
     } finally {
@@ -135,10 +136,9 @@ describe("Azure OpenAI summariser", () => {
 describe("OpenAI-compatible summariser", () => {
   it("calls /v1/chat/completions under the base URL with a bearer key and the model", async () => {
     const deltas: string[] = [];
-    const summary = await openAiSummarizer().summarize(
-      { title: "jfk", text: jfkText, language: "en-US" },
-      { onDelta: (text) => deltas.push(text) },
-    );
+    const summary = await (
+      await openAiSummarizer()
+    ).summarize({ title: "jfk", text: jfkText, language: "en-US" }, { onDelta: (text) => deltas.push(text) });
     expect(fake.requests).toHaveLength(1);
     const request = fake.requests[0]!;
     expect(request.method).toBe("POST");
@@ -171,7 +171,9 @@ describe("OpenAI-compatible summariser", () => {
         ? { content: ["Overview: ", "all parts."] }
         : { content: `- note ${index + 1} of the map step` };
     const deltas: string[] = [];
-    const summary = await openAiSummarizer({ SUMMARY_CHUNK_CHARS: "2000" }).summarize(
+    const summary = await (
+      await openAiSummarizer({ SUMMARY_CHUNK_CHARS: "2000" })
+    ).summarize(
       { title: "Weekly sync", text, language: "en-US" },
       { onDelta: (delta) => deltas.push(delta) },
     );
@@ -206,7 +208,9 @@ describe("OpenAI-compatible summariser", () => {
     ["retry-after: 0", { "retry-after": "0" }],
   ])("retries 429 (%s) and then succeeds", async (_label, headers) => {
     fake.handler = (_request, index) => (index < 2 ? { status: 429, headers } : { content: defaultDeltas });
-    const summary = await openAiSummarizer({ SUMMARY_MAX_RETRIES: "3" }).summarize({
+    const summary = await (
+      await openAiSummarizer({ SUMMARY_MAX_RETRIES: "3" })
+    ).summarize({
       title: "jfk",
       text: jfkText,
       language: "en-US",
@@ -217,7 +221,7 @@ describe("OpenAI-compatible summariser", () => {
 
   it("gives up on a failing service after SUMMARY_MAX_RETRIES retries with summary_failed", async () => {
     fake.handler = () => ({ status: 500, message: "The server had an error while processing your request." });
-    const error = await failure(openAiSummarizer({ SUMMARY_MAX_RETRIES: "1" }));
+    const error = await failure(await openAiSummarizer({ SUMMARY_MAX_RETRIES: "1" }));
     expect(fake.requests).toHaveLength(2);
     expect(error.code).toBe("summary_failed");
     expect(error.message).toMatch(/500/);
@@ -226,7 +230,7 @@ describe("OpenAI-compatible summariser", () => {
 
   it("reports a service that stays rate limited as rate_limited", async () => {
     fake.handler = () => ({ status: 429, headers: { "retry-after-ms": "10" } });
-    const error = await failure(openAiSummarizer({ SUMMARY_MAX_RETRIES: "2" }));
+    const error = await failure(await openAiSummarizer({ SUMMARY_MAX_RETRIES: "2" }));
     expect(fake.requests).toHaveLength(3);
     expect(error.code).toBe("rate_limited");
     expectReadable(error, openAiKey);
@@ -234,7 +238,7 @@ describe("OpenAI-compatible summariser", () => {
 
   it("reports rejected credentials as summary_unavailable without retrying", async () => {
     fake.handler = () => ({ status: 401, message: `Incorrect API key provided: ${openAiKey}.` });
-    const error = await failure(openAiSummarizer({ SUMMARY_MAX_RETRIES: "2" }));
+    const error = await failure(await openAiSummarizer({ SUMMARY_MAX_RETRIES: "2" }));
     expect(fake.requests).toHaveLength(1);
     expect(error.code).toBe("summary_unavailable");
     expect(error.message).toMatch(/credentials|key/i);
@@ -244,7 +248,7 @@ describe("OpenAI-compatible summariser", () => {
   it("reports a closed port as summary_unavailable", async () => {
     const port = await closedPort();
     const error = await failure(
-      openAiSummarizer({ OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`, SUMMARY_MAX_RETRIES: "0" }),
+      await openAiSummarizer({ OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`, SUMMARY_MAX_RETRIES: "0" }),
     );
     expect(error.code).toBe("summary_unavailable");
     expect(error.message).toMatch(/could not be reached/);
@@ -252,7 +256,7 @@ describe("OpenAI-compatible summariser", () => {
   });
 
   it("refuses an empty transcript without calling the service", async () => {
-    const error = await failure(openAiSummarizer(), "  \n ");
+    const error = await failure(await openAiSummarizer(), "  \n ");
     expect(error.code).toBe("empty_transcript");
     expect(fake.requests).toHaveLength(0);
   });

@@ -30,7 +30,8 @@ test("a transcript lives in the library: stored, downloaded, edited, exported, d
   const transcriptId = new URL(page.url()).pathname.split("/").pop();
   const editor = page.getByTestId("transcript-text");
   await expect(editor).toHaveValue(/fellow Americans/i);
-  const edited = "And so, my fellow Americans: ask not what your country can do for you. Edited in the library.";
+  const edited =
+    "And so, my fellow Americans: ask not what your country can do for you. Edited in the library.";
   await editor.fill(edited);
   await expect(page.getByTestId("save-state")).toContainText(/unsaved/i);
   await page.getByTestId("save-button").click();

@@ -16,6 +16,7 @@ export class SileroVad {
       interOpNumThreads: 1,
       executionMode: "sequential",
       graphOptimizationLevel: "all",
+      enableCpuMemArena: false,
     });
     return new SileroVad(session);
   }

@@ -37,6 +37,8 @@ export class WhisperModel {
       interOpNumThreads: 1,
       executionMode: "sequential",
       graphOptimizationLevel: "all",
+      // Shapes vary per window (beam search); pre-planned memory patterns only cost RSS here.
+      enableMemPattern: false,
     });
     return new WhisperModel(session, new WhisperTokenizer(data), options.beams);
   }

@@ -1,5 +1,4 @@
 import { TableClient } from "@azure/data-tables";
-import { DefaultAzureCredential } from "@azure/identity";
 import { BlobServiceClient } from "@azure/storage-blob";
 import type { Storage } from "../types";
 import { BlobRecordingStore } from "./blob-recording-store";
@@ -23,11 +22,11 @@ const tableRetry = { maxRetries: 1, retryDelayInMs: 200, maxRetryDelayInMs: 1_00
  * Azure Storage (or Azurite). Retries are few and short so that an unreachable account fails a
  * request in seconds with a clear 503 rather than hanging.
  */
-export function createAzureStorage(
+export async function createAzureStorage(
   target: StorageTarget,
   names: StorageNames,
   options: { provider: string; onClose?: () => Promise<void> },
-): Storage {
+): Promise<Storage> {
   let blobService: BlobServiceClient;
   let table: TableClient;
   if (typeof target === "string") {
@@ -37,6 +36,7 @@ export function createAzureStorage(
       retryOptions: tableRetry,
     });
   } else {
+    const { DefaultAzureCredential } = await import("@azure/identity");
     const credential = new DefaultAzureCredential();
     blobService = new BlobServiceClient(`https://${target.accountName}.blob.core.windows.net`, credential, {
       retryOptions: blobRetry,
