@@ -131,7 +131,9 @@ function displayTitle(transcript: Transcript): string {
 
 function renderTxt(transcript: Transcript): string {
   const text = transcript.text.replace(/\r\n?/g, "\n").trim();
-  return `${displayTitle(transcript)}\n\n${text}\n`;
+  const summary = transcript.summary?.replace(/\r\n?/g, "\n").trim();
+  if (!summary) return `${displayTitle(transcript)}\n\n${text}\n`;
+  return `${displayTitle(transcript)}\n\nSummary\n${summary}\n\nTranscript\n${text}\n`;
 }
 
 function renderJson(transcript: Transcript): string {

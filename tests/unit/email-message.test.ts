@@ -137,7 +137,9 @@ describe("buildTranscriptEmail through the outbox", () => {
     expect(txt!.filename).toBe(txtExport.fileName);
     expect(txt!.filename).toMatch(/\.txt$/);
     expect(txt!.content.equals(txtExport.body)).toBe(true);
-    expect(txt!.content.toString("utf8")).toBe(`${title}\n\n${paragraphs.join("\n\n")}\n`);
+    expect(txt!.content.toString("utf8")).toBe(
+      `${title}\n\nSummary\n${summary}\n\nTranscript\n${paragraphs.join("\n\n")}\n`,
+    );
 
     expect(docx!.contentType).toBe(docxType);
     expect(docx!.filename).toMatch(/\.docx$/);

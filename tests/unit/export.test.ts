@@ -312,11 +312,19 @@ describe("renderExport csv", () => {
 });
 
 describe("renderExport txt", () => {
-  it("writes the title, a blank line and the edited text", async () => {
+  it("writes the title, the summary and the edited text", async () => {
     const transcript = makeTranscript({ text: "Edited words.\r\nSecond line." });
     const { body, contentType } = await renderExport(transcript, "txt");
     expect(contentType).toBe("text/plain; charset=utf-8");
-    expect(body.toString("utf8")).toBe("Weekly sync\n\nEdited words.\nSecond line.\n");
+    expect(body.toString("utf8")).toBe(
+      "Weekly sync\n\nSummary\nA short greeting.\n\nTranscript\nEdited words.\nSecond line.\n",
+    );
+  });
+
+  it("writes only the title and the text when there is no summary", async () => {
+    const transcript = makeTranscript({ text: "Edited words.", summary: undefined });
+    const { body } = await renderExport(transcript, "txt");
+    expect(body.toString("utf8")).toBe("Weekly sync\n\nEdited words.\n");
   });
 });
 
