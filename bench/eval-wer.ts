@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { decodeToPcm } from "@/lib/audio/ffmpeg";
 import { getConfig } from "@/lib/config";
-import { LocalWhisperEngine } from "@/lib/speech/local/local-engine";
+import { createSpeechEngine } from "@/lib/speech";
 
 const evalDir = path.resolve(__dirname, "..", "..", "shared", "eval");
 
@@ -27,12 +27,7 @@ async function main() {
   const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8")) as { files: ManifestFile[] };
   const files = manifest.files.filter((file) => file.kind === "wer" && file.ref);
   const config = getConfig();
-  const engine = new LocalWhisperEngine({
-    modelDir: config.modelDir,
-    threads: config.speech.threads,
-    windowSec: config.speech.windowSec,
-    beams: config.speech.beams,
-  });
+  const engine = createSpeechEngine(config);
   await engine.warmUp();
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "transcribe-eval-"));
   const hypDir = path.join(workDir, "hyp");

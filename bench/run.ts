@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { decodeToPcm } from "@/lib/audio/ffmpeg";
 import { getConfig } from "@/lib/config";
-import { LocalWhisperEngine } from "@/lib/speech/local/local-engine";
+import { createSpeechEngine } from "@/lib/speech";
 import { wordErrorRate } from "../tests/helpers/wer";
 import { buildIfNeeded } from "../scripts/build-if-needed";
 
@@ -89,12 +89,7 @@ async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs: number): Pr
 
 async function benchEngine(audioPath: string, workDir: string) {
   const config = getConfig();
-  const engine = new LocalWhisperEngine({
-    modelDir: config.modelDir,
-    threads: config.speech.threads,
-    windowSec: config.speech.windowSec,
-    beams: config.speech.beams,
-  });
+  const engine = createSpeechEngine(config);
   const loadStart = performance.now();
   await engine.warmUp();
   const modelLoadMs = performance.now() - loadStart;

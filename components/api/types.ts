@@ -1,4 +1,19 @@
-/** Client-side view of the HTTP API (see DESIGN.md, "HTTP API"). */
+/**
+ * Client-side view of the HTTP API (see DESIGN.md, "HTTP API"). Shapes the server defines are
+ * re-exported from there as types only (erased at build time, so no server code reaches the browser).
+ */
+import type { OutboxEntry } from "@/lib/email/types";
+import type { JobStatus } from "@/lib/jobs/types";
+import type { Segment } from "@/lib/speech/types";
+import type { Page, RecordingMetadata } from "@/lib/storage/types";
+import type { TranscriptListItem } from "@/lib/transcripts/library";
+import type { TranscriptionView } from "@/lib/transcripts/transcriptions";
+import type { Transcript } from "@/lib/transcripts/types";
+
+export type { JobStatus, OutboxEntry as OutboxMessage, Page, Segment, Transcript, TranscriptListItem };
+export type Recording = RecordingMetadata;
+export type JobSnapshot = TranscriptionView;
+export type OutboxAttachment = OutboxEntry["attachments"][number];
 
 export interface SpeechEngineHealth {
   /** Matches `Transcript.engine` for transcripts made by this engine. */
@@ -36,43 +51,6 @@ export interface Health {
   email: EmailHealth | null;
 }
 
-export interface Segment {
-  start: number;
-  end: number;
-  text: string;
-  speaker?: string;
-}
-
-export interface Transcript {
-  id: string;
-  recordingId: string;
-  title: string;
-  text: string;
-  segments: Segment[];
-  language: string;
-  durationSec: number;
-  engine: string;
-  settings: { language: string; diarize: boolean };
-  summary?: string;
-  createdAt: string;
-  updatedAt: string;
-  /** Version of the saved transcript; sent back as If-Match when saving edits. */
-  etag?: string;
-  /** Server-side processing time, when the server reports it. */
-  processingMs?: number;
-}
-
-export type JobStatus = "queued" | "running" | "succeeded" | "failed";
-
-export interface JobSnapshot {
-  id: string;
-  recordingId: string;
-  status: JobStatus;
-  progress: number;
-  error?: { code: string; message: string };
-  transcript?: Transcript;
-}
-
 export interface SubmitResult {
   id: string;
   status: JobStatus;
@@ -85,37 +63,6 @@ export interface TranscriptionSettings {
 }
 
 export type AudioSource = "upload" | "recording";
-
-export interface Recording {
-  id: string;
-  name: string;
-  createdAt: string;
-  durationSec: number | null;
-  sizeBytes: number;
-  contentType: string;
-  language: string;
-  transcriptionId: string | null;
-}
-
-export interface TranscriptListItem {
-  id: string;
-  recordingId: string;
-  title: string;
-  createdAt: string;
-  updatedAt: string;
-  durationSec: number;
-  language: string;
-  engine: string;
-  snippet?: string;
-  /** [start, end) character offsets into `snippet` to highlight. */
-  matches?: Array<[number, number]>;
-}
-
-/** One page of a newest-first list; `nextCursor` is null on the last page. */
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
 
 /** What the editor sends when saving; omitted fields keep their saved value. */
 export interface TranscriptDraft {
@@ -130,23 +77,4 @@ export interface TranscriptDraft {
 export interface SummaryResult {
   summary: string;
   etag?: string;
-}
-
-export interface OutboxAttachment {
-  filename: string;
-  contentType: string;
-  sizeBytes: number;
-}
-
-/** A message the local outbox kept instead of sending it. */
-export interface OutboxMessage {
-  id: string;
-  from: string;
-  to: string;
-  subject: string;
-  createdAt: string;
-  sizeBytes: number;
-  /** The plain-text body. */
-  text: string;
-  attachments: OutboxAttachment[];
 }

@@ -1,6 +1,5 @@
 import type { Readable } from "node:stream";
-import type { Segment } from "@/lib/speech/types";
-import type { TranscriptSettings } from "@/lib/transcripts/types";
+import type { Transcript } from "@/lib/transcripts/types";
 
 /** Metadata kept with every stored recording. */
 export interface RecordingMetadata {
@@ -58,22 +57,7 @@ export interface RecordingStore {
 }
 
 /** A transcript as stored, with its version. */
-export interface StoredTranscript {
-  id: string;
-  recordingId: string;
-  title: string;
-  text: string;
-  segments: Segment[];
-  language: string;
-  durationSec: number;
-  engine: string;
-  settings: TranscriptSettings;
-  summary?: string;
-  createdAt: string;
-  updatedAt: string;
-  processingMs?: number;
-  etag: string;
-}
+export type StoredTranscript = Omit<Transcript, "etag"> & { etag: string };
 
 /** The fields a listing shows (no body). */
 export type TranscriptHeader = Pick<
