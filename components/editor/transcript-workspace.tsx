@@ -112,7 +112,13 @@ export function TranscriptWorkspace({ transcript }: TranscriptWorkspaceProps) {
               )}
             />
             <div className="mt-2">
-              <TranscriptMeta transcript={saved} showCreated />
+              <TranscriptMeta
+                transcript={saved}
+                showCreated
+                engineName={
+                  services?.engines.speech.id === saved.engine ? services.engines.speech.name : undefined
+                }
+              />
             </div>
           </div>
           <div className="flex flex-wrap items-center gap-x-3 gap-y-2 xl:pt-1.5">
