@@ -5,6 +5,7 @@ import { getConfig } from "@/lib/config";
 import { logger } from "@/lib/log";
 import { getSpeechEngine } from "@/lib/speech";
 import { closeServices, getServices } from "@/lib/transcripts/context";
+import { resumeUnfinishedTranscriptions } from "@/lib/transcripts/transcriptions";
 
 /** Starts the HTTP server and resolves once it listens; the returned function stops it. */
 export async function startServer(options: { dev: boolean; port?: number; host?: string }) {
@@ -46,7 +47,11 @@ export async function startServer(options: { dev: boolean; port?: number; host?:
       .catch((error: unknown) => logger.error("speech engine failed to load", { error: String(error) }));
   }
   getServices()
-    .then(({ storage }) => storage.health())
+    .then(async (services) => {
+      const resumed = await resumeUnfinishedTranscriptions(services);
+      if (resumed > 0) logger.info("resumed unfinished transcriptions", { count: resumed });
+      return services.storage.health();
+    })
     .then((health) =>
       logger.info("storage ready", {
         provider: health.provider,

@@ -12,6 +12,10 @@ export interface RecordingMetadata {
   contentType: string;
   language: string;
   transcriptionId: string | null;
+  /** Speaker identification was asked for (kept so an interrupted job can be resumed as asked). */
+  diarize?: boolean;
+  /** Error code of a transcription that failed for good (not retried on restart). */
+  transcriptionError?: string;
 }
 
 /** One page of a listing, newest first. */

@@ -74,25 +74,55 @@ export async function startTranscription(
         contentType: format.mime,
         language: settings.language,
         transcriptionId: id,
+        diarize: settings.diarize,
       },
       file.path,
     );
-    const job: TranscriptionJob = {
-      id,
-      owner: services.owner,
-      recordingId,
-      title,
-      settings,
-      status: "queued",
-      progress: 0,
-      createdAt: now,
-      updatedAt: now,
-    };
-    await services.jobs.enqueue(job, (queued, context) => runTranscription(queued, context, services));
+    await enqueueTranscription(services, { id, recordingId, title, settings, createdAt: now });
     return { id, status: "queued", recordingId };
   } finally {
     await removeAll([file.path]);
   }
+}
+
+function enqueueTranscription(
+  services: ServiceContext,
+  job: Pick<TranscriptionJob, "id" | "recordingId" | "title" | "settings" | "createdAt">,
+): Promise<void> {
+  return services.jobs.enqueue(
+    { ...job, owner: services.owner, status: "queued", progress: 0, updatedAt: job.createdAt },
+    (queued, context) => runTranscription(queued, context, services),
+  );
+}
+
+/**
+ * Queues again every stored recording whose transcription never finished (the process stopped
+ * while it was queued or running), oldest first. Recordings whose transcription failed for good
+ * are left alone. Returns how many were queued.
+ */
+export async function resumeUnfinishedTranscriptions(context?: ServiceContext): Promise<number> {
+  const services = context ?? (await getServices());
+  const { storage, owner, jobs } = services;
+  const pending = [];
+  let cursor: string | null = null;
+  do {
+    const page = await storage.recordings.list(owner, { cursor, limit: 200 });
+    for (const recording of page.items) {
+      const id = recording.transcriptionId;
+      if (!id || recording.transcriptionError || (await jobs.get(id))) continue;
+      if (await storage.transcripts.get(owner, id)) continue;
+      pending.push({
+        id,
+        recordingId: recording.id,
+        title: titleFrom(recording.name, recording.createdAt),
+        settings: { language: recording.language || "en-US", diarize: recording.diarize ?? false },
+        createdAt: recording.createdAt,
+      });
+    }
+    cursor = page.nextCursor;
+  } while (cursor);
+  for (const job of pending.reverse()) await enqueueTranscription(services, job);
+  return pending.length;
 }
 
 /**
@@ -158,6 +188,20 @@ function resolveSettings(fields: TranscriptionFields, services: ServiceContext):
 }
 
 async function runTranscription(job: TranscriptionJob, context: JobContext, services: ServiceContext) {
+  try {
+    return await transcribeRecording(job, context, services);
+  } catch (error) {
+    // Failures that a retry cannot fix are remembered, so a restart does not try again.
+    if (error instanceof AppError && error.code !== "storage_unavailable" && error.status < 500) {
+      await services.storage.recordings
+        .updateMetadata(job.owner, job.recordingId, { transcriptionError: error.code })
+        .catch(() => undefined);
+    }
+    throw error;
+  }
+}
+
+async function transcribeRecording(job: TranscriptionJob, context: JobContext, services: ServiceContext) {
   const { config, engine, storage } = services;
   const { recordings } = storage;
   const started = Date.now();

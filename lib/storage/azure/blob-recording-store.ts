@@ -158,6 +158,8 @@ function toBlobMetadata(metadata: Omit<RecordingMetadata, "id">): Record<string,
   };
   if (metadata.durationSec !== null) out.durationsec = String(metadata.durationSec);
   if (metadata.transcriptionId) out.transcriptionid = metadata.transcriptionId;
+  if (metadata.diarize !== undefined) out.diarize = String(metadata.diarize);
+  if (metadata.transcriptionError) out.transcriptionerror = metadata.transcriptionError;
   return out;
 }
 
@@ -174,6 +176,8 @@ function fromBlobItem(item: BlobItem): RecordingMetadata {
     contentType: meta.contenttype ?? item.properties.contentType ?? "application/octet-stream",
     language: meta.language ?? "",
     transcriptionId: meta.transcriptionid ?? null,
+    ...(meta.diarize !== undefined ? { diarize: meta.diarize === "true" } : {}),
+    ...(meta.transcriptionerror ? { transcriptionError: meta.transcriptionerror } : {}),
   };
 }
 
