@@ -59,7 +59,7 @@ export function Recorder({ disabled, onRecorded, onError, onActiveChange }: Reco
   return (
     <div className="flex h-full flex-col justify-between gap-4 rounded-xl border border-zinc-200 bg-zinc-50/60 p-4 dark:border-zinc-800 dark:bg-zinc-950/40">
       <div className="flex items-center justify-between gap-3">
-        <h3 className="text-sm font-semibold text-zinc-900 dark:text-zinc-100">Record</h3>
+        <h2 className="text-sm font-semibold text-zinc-900 dark:text-zinc-100">Record</h2>
         <span className="flex items-center gap-1.5 text-xs text-zinc-600 dark:text-zinc-400">
           Shortcut <Kbd>R</Kbd>
         </span>

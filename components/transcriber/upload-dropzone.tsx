@@ -36,7 +36,7 @@ export function UploadDropzone({ disabled, onFile, maxBytes }: UploadDropzonePro
         <UploadIcon className="size-5" />
       </span>
       <div>
-        <h3 className="text-sm font-semibold text-zinc-900 dark:text-zinc-100">Upload a file</h3>
+        <h2 className="text-sm font-semibold text-zinc-900 dark:text-zinc-100">Upload a file</h2>
         <p className="mt-1 text-[13px] text-zinc-600 dark:text-zinc-400">
           Drag it anywhere onto this page, or
         </p>
