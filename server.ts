@@ -7,6 +7,14 @@ import { getSpeechEngine } from "@/lib/speech";
 import { closeServices, getServices } from "@/lib/transcripts/context";
 import { resumeUnfinishedTranscriptions } from "@/lib/transcripts/transcriptions";
 
+/** The caller's address: the socket's, or with a trusted proxy the first X-Forwarded-For entry. */
+export function clientAddress(request: http.IncomingMessage, trustProxy: boolean): string {
+  const forwarded = request.headers["x-forwarded-for"];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
+  if (trustProxy && first) return first;
+  return request.socket.remoteAddress ?? "unknown";
+}
+
 /** Starts the HTTP server and resolves once it listens; the returned function stops it. */
 export async function startServer(options: { dev: boolean; port?: number; host?: string }) {
   const config = getConfig();
@@ -19,7 +27,7 @@ export async function startServer(options: { dev: boolean; port?: number; host?:
 
   const server = http.createServer((request, response) => {
     // Per-client limits key on this; a client cannot set it itself.
-    request.headers["x-client-address"] = request.socket.remoteAddress ?? "unknown";
+    request.headers["x-client-address"] = clientAddress(request, config.server.trustProxy);
     void handle(request, response);
   });
   server.on("upgrade", (request, socket, head) => {

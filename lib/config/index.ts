@@ -10,6 +10,7 @@ const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().min(1).default("0.0.0.0"),
+  TRUST_PROXY: booleanish.default(false),
   DATA_DIR: z.string().min(1).default("./data"),
   MODEL_DIR: z.string().min(1).default("./.cache/models"),
   SPEECH_PROVIDER: z.enum(["local"]).default("local"),
@@ -79,7 +80,12 @@ const envSchema = z.object({
 /** Typed, validated application configuration. */
 export interface AppConfig {
   env: "development" | "production" | "test";
-  server: { port: number; host: string };
+  server: {
+    port: number;
+    host: string;
+    /** Behind a reverse proxy (e.g. Azure Container Apps): take the client address from X-Forwarded-For. */
+    trustProxy: boolean;
+  };
   /** Absolute folder for uploads, recordings and other runtime data. */
   dataDir: string;
   /** Absolute folder holding prepared model files. */
@@ -176,7 +182,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     summary: summaryConfig(e),
     email: emailConfig(e),
     env: e.NODE_ENV,
-    server: { port: e.PORT, host: e.HOST },
+    server: { port: e.PORT, host: e.HOST, trustProxy: e.TRUST_PROXY },
     dataDir: path.resolve(cwd, e.DATA_DIR),
     modelDir: path.resolve(cwd, e.MODEL_DIR),
     speech: {

@@ -17,7 +17,7 @@ describe("parseConfig defaults", () => {
   it("fills every setting from an empty environment", () => {
     expect(parseConfig({}, cwd)).toEqual({
       env: "development",
-      server: { port: 3000, host: "0.0.0.0" },
+      server: { port: 3000, host: "0.0.0.0", trustProxy: false },
       dataDir: path.join(cwd, "data"),
       modelDir: path.join(cwd, ".cache", "models"),
       speech: { provider: "local", threads: 2, windowSec: 28, beams: 1, preload: true },
