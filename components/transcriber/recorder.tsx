@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect } from "react";
+import { useCallback, useEffect } from "react";
 import { formatClock } from "@/components/shared/format";
 import { Button } from "@/components/ui/button";
 import { MicIcon, StopIcon } from "@/components/ui/icons";
@@ -14,6 +14,8 @@ export interface RecorderProps {
   onRecorded: (file: File) => void;
   onError: (message: string) => void;
   onActiveChange: (active: boolean) => void;
+  /** Asked before a recording starts; false keeps things as they are (e.g. unsaved edits). */
+  confirmStart?: () => boolean;
 }
 
 /** Typing, or working in a dialog: R is a letter there, not the record shortcut. */
@@ -23,8 +25,22 @@ function isTextEntry(target: EventTarget | null): boolean {
   return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
 }
 
-export function Recorder({ disabled, onRecorded, onError, onActiveChange }: RecorderProps) {
-  const { status, elapsedMs, level, start, stop } = useRecorder({ onRecorded, onError, onActiveChange });
+export function Recorder({ disabled, onRecorded, onError, onActiveChange, confirmStart }: RecorderProps) {
+  const {
+    status,
+    elapsedMs,
+    level,
+    stop,
+    start: startRecording,
+  } = useRecorder({
+    onRecorded,
+    onError,
+    onActiveChange,
+  });
+  const start = useCallback(async () => {
+    if (confirmStart && !confirmStart()) return;
+    await startRecording();
+  }, [confirmStart, startRecording]);
   const recording = status === "recording";
   const canStart = status === "idle" && !disabled;
 

@@ -99,6 +99,12 @@ export function Transcriber() {
 
   const onUpload = useCallback((file: File) => submit(file, "upload"), [submit]);
   const onRecorded = useCallback((file: File) => submit(file, "recording"), [submit]);
+  const confirmRecording = useCallback(
+    () =>
+      !unsavedEditsRef.current ||
+      window.confirm("The current transcript has unsaved edits. Discard them and record a new one?"),
+    [],
+  );
   const dismissToast = useCallback(() => setToast(null), []);
   const onSaved = useCallback((saved: Transcript) => {
     setToast({
@@ -160,6 +166,7 @@ export function Transcriber() {
                 onRecorded={onRecorded}
                 onError={setError}
                 onActiveChange={setRecording}
+                confirmStart={confirmRecording}
               />
             </div>
           </Card>
