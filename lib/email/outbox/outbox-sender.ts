@@ -3,6 +3,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import nodemailer from "nodemailer";
 import { AppError } from "@/lib/http/errors";
+import { toMailOptions } from "../mail-options";
 import type { EmailMessage, EmailSender, Outbox, OutboxEntry, SentEmail } from "../types";
 
 const idPattern = /^[0-9]{13}-[0-9a-f]{8}$/;
@@ -26,12 +27,7 @@ export class OutboxSender implements EmailSender, Outbox {
     const id = `${Date.now()}-${randomBytes(4).toString("hex")}`;
     try {
       const info = (await this.composer.sendMail({
-        from: message.from,
-        to: message.to,
-        subject: message.subject,
-        text: message.text,
-        html: message.html,
-        attachments: message.attachments.map((a) => ({ ...a })),
+        ...toMailOptions(message),
         messageId: `<${id}@transcribe.local>`,
       })) as { message: Buffer };
       const entry: OutboxEntry = {

@@ -1,16 +1,11 @@
 import nodemailer, { type Transporter } from "nodemailer";
 import { AppError } from "@/lib/http/errors";
+import type { AppConfig } from "@/lib/config";
+import { toMailOptions } from "../mail-options";
 import type { EmailMessage, EmailSender, SentEmail } from "../types";
 
 /** SMTP settings from `AppConfig`. */
-export interface SmtpOptions {
-  host: string;
-  port: number;
-  secure: boolean;
-  requireTls: boolean;
-  user?: string;
-  password?: string;
-}
+export type SmtpOptions = NonNullable<AppConfig["email"]["smtp"]>;
 
 /** Sends through any SMTP server with nodemailer. */
 export class SmtpSender implements EmailSender {
@@ -32,14 +27,7 @@ export class SmtpSender implements EmailSender {
 
   async send(message: EmailMessage): Promise<SentEmail> {
     try {
-      const info = await this.transport.sendMail({
-        from: message.from,
-        to: message.to,
-        subject: message.subject,
-        text: message.text,
-        html: message.html,
-        attachments: message.attachments.map((a) => ({ ...a })),
-      });
+      const info = await this.transport.sendMail(toMailOptions(message));
       return { id: String(info.messageId ?? "") };
     } catch (error) {
       const code = (error as { code?: string; responseCode?: number }).code;
