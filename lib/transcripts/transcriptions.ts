@@ -78,11 +78,18 @@ export async function startTranscription(
       },
       file.path,
     );
+    await fs.mkdir(services.tempDir, { recursive: true });
+    await fs.rename(file.path, sourcePath(services, id));
     await enqueueTranscription(services, { id, recordingId, title, settings, createdAt: now });
     return { id, status: "queued", recordingId };
   } finally {
     await removeAll([file.path]);
   }
+}
+
+/** Where a job keeps the audio it decodes. */
+function sourcePath(services: ServiceContext, jobId: string): string {
+  return path.join(services.tempDir, `${jobId}.source`);
 }
 
 function enqueueTranscription(
@@ -206,15 +213,25 @@ async function transcribeRecording(job: TranscriptionJob, context: JobContext, s
   const { recordings } = storage;
   const started = Date.now();
   await fs.mkdir(services.tempDir, { recursive: true });
-  const source = path.join(services.tempDir, `${job.id}.source`);
+  const source = sourcePath(services, job.id);
   const pcmPath = path.join(services.tempDir, `${job.id}.pcm`);
   try {
-    await recordings.downloadToFile(job.owner, job.recordingId, source).catch((error: unknown) => {
-      if (error instanceof AppError && error.code === "not_found") {
-        throw new AppError("not_found", "The recording was deleted before it could be transcribed.");
-      }
-      throw error;
-    });
+    // The upload's own copy is still here unless the job was resumed after a restart.
+    const local = await fs.stat(source).then(
+      () => true,
+      () => false,
+    );
+    if (!local) {
+      const partial = `${source}.part`;
+      await recordings.downloadToFile(job.owner, job.recordingId, partial).catch(async (error: unknown) => {
+        await removeAll([partial]);
+        if (error instanceof AppError && error.code === "not_found") {
+          throw new AppError("not_found", "The recording was deleted before it could be transcribed.");
+        }
+        throw error;
+      });
+      await fs.rename(partial, source);
+    }
     const audio = await decodeToPcm(source, pcmPath, {
       ffmpegPath: config.audio.ffmpegPath,
       maxDurationSec: config.audio.maxDurationSec,
