@@ -162,7 +162,15 @@ function RecordingRow({
         {language || "—"}
       </td>
       <td className="whitespace-nowrap py-3 pl-3 pr-5 text-right align-middle [&>*]:align-middle">
-        {recording.transcriptionId ? (
+        {recording.transcriptionError ? (
+          <span
+            className="mr-3 inline-flex items-center rounded-md bg-red-50 px-2 py-0.5 text-xs font-medium text-red-700 dark:bg-red-950/60 dark:text-red-300"
+            title={failureReason(recording.transcriptionError)}
+          >
+            Transcription failed
+            <span className="sr-only">: {failureReason(recording.transcriptionError)}</span>
+          </span>
+        ) : recording.transcriptionId ? (
           <Link
             href={`/transcripts/${encodeURIComponent(recording.transcriptionId)}`}
             title="Open transcript"
@@ -229,4 +237,16 @@ export function RecordingsTableSkeleton({ rows = 6 }: { rows?: number }) {
       <span className="sr-only">Loading recordings…</span>
     </div>
   );
+}
+
+/** A short reason for a failed transcription, from its error code. */
+function failureReason(code: string): string {
+  switch (code) {
+    case "undecodable_audio":
+      return "The audio could not be decoded.";
+    case "audio_too_long":
+      return "The audio is longer than the configured limit.";
+    default:
+      return "The transcription could not be completed.";
+  }
 }
