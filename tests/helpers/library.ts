@@ -1,4 +1,5 @@
 // Calls the library route handlers (saved transcripts, recordings, exports) in-process with real Requests.
+import type { Page, RecordingMetadata } from "@/lib/storage/types";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -55,21 +56,8 @@ export interface ListItem {
 }
 
 /** An entry of `GET /api/recordings`. */
-export interface RecordingItem {
-  id: string;
-  name: string;
-  createdAt: string;
-  durationSec: number | null;
-  sizeBytes: number;
-  contentType: string;
-  language: string;
-  transcriptionId: string | null;
-}
-
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+export type RecordingItem = RecordingMetadata;
+export type { Page };
 
 export function getTranscript(id: string): Promise<Response> {
   return getTranscriptRoute(new Request(`${base}/api/transcriptions/${id}`), params(id));
@@ -186,54 +174,4 @@ export function speak(dir: string, name: string, text: string): Buffer {
   return fs.readFileSync(file);
 }
 
-/** Strict RFC 4180 parser: records end with CRLF; CR and LF are only allowed inside quotes. */
-export function parseCsv(input: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = "";
-  let i = 0;
-  while (i < input.length) {
-    if (input[i] === '"') {
-      if (field !== "") throw new Error(`quote inside unquoted field at ${i}`);
-      i++;
-      for (;;) {
-        if (i >= input.length) throw new Error("unterminated quoted field");
-        if (input[i] === '"') {
-          if (input[i + 1] === '"') {
-            field += '"';
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        field += input[i];
-        i++;
-      }
-      if (i < input.length && input[i] !== "," && input[i] !== "\r") {
-        throw new Error(`unexpected character after closing quote at ${i}`);
-      }
-      continue;
-    }
-    const char = input[i];
-    if (char === ",") {
-      record.push(field);
-      field = "";
-      i++;
-    } else if (char === "\r") {
-      if (input[i + 1] !== "\n") throw new Error(`bare CR outside quotes at ${i}`);
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = "";
-      i += 2;
-    } else if (char === "\n") {
-      throw new Error(`bare LF outside quotes at ${i}`);
-    } else {
-      field += char;
-      i++;
-    }
-  }
-  if (field !== "" || record.length > 0) throw new Error("last record does not end with CRLF");
-  return records;
-}
+export { parseCsv } from "./csv";
