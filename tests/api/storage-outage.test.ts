@@ -2,7 +2,7 @@
 // persisted Azurite that this file stops before, in the middle of and after an upload, then
 // restarts on the same folder and ports; a proxy that loses the answer to a stored upload; and the
 // embedded Azurite refusing a port that is taken.
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -13,6 +13,7 @@ import {
   type EmbeddedAzuriteOptions,
 } from "@/lib/storage/azurite/embedded-azurite";
 import { configure, fetchJob, fixtures, readFixture, upload, waitForJob } from "../helpers/api";
+import { runFfmpeg } from "../helpers/ffmpeg";
 import { blobNames, freePort, freePorts, rawClients, rowKeys } from "../helpers/storage";
 
 const jfk = readFixture("jfk.wav");
@@ -96,11 +97,7 @@ beforeAll(async () => {
   // 99 s of speech as 48 kHz stereo float: ~38 MB. The SDK sends files up to 256 MiB as a single
   // Put Blob, so this is one long streaming request that Azurite writes to disk as it arrives.
   const bigPath = path.join(workDir, "big.wav");
-  execFileSync("ffmpeg", [
-    "-hide_banner",
-    "-loglevel",
-    "error",
-    "-y",
+  runFfmpeg([
     "-stream_loop",
     "8",
     "-i",
@@ -116,17 +113,7 @@ beforeAll(async () => {
   big = fs.readFileSync(bigPath);
   // 66 s of speech at 16 kHz: a few seconds of transcription, with progress along the way.
   longPath = path.join(workDir, "long.wav");
-  execFileSync("ffmpeg", [
-    "-hide_banner",
-    "-loglevel",
-    "error",
-    "-y",
-    "-stream_loop",
-    "5",
-    "-i",
-    path.join(fixtures, "jfk.wav"),
-    longPath,
-  ]);
+  runFfmpeg(["-stream_loop", "5", "-i", path.join(fixtures, "jfk.wav"), longPath]);
   expect(big.length).toBeGreaterThan(30 * 1024 * 1024);
 
   await startAzurite();

@@ -1,9 +1,9 @@
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { GET as getHealth } from "@/app/api/health/route";
 import { configure, fetchJob, readFixture, upload, waitForJob } from "../helpers/api";
+import { runFfmpeg } from "../helpers/ffmpeg";
 import { wordErrorRate } from "../helpers/wer";
 
 const jfk = readFixture("jfk.wav");
@@ -12,7 +12,7 @@ let workDir: string;
 
 function ffmpeg(args: string[], output: string): Buffer {
   const file = path.join(workDir, output);
-  execFileSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", ...args, file]);
+  runFfmpeg([...args, file]);
   return fs.readFileSync(file);
 }
 
@@ -113,7 +113,14 @@ describe("POST /api/transcriptions with real speech", () => {
 
   it("reports real progress on longer audio and queues concurrent uploads", async () => {
     const long = ffmpeg(
-      ["-stream_loop", "5", "-i", path.join(__dirname, "..", "fixtures", "jfk.wav"), "-af", "apad=pad_dur=1"],
+      [
+        "-stream_loop",
+        "5",
+        "-i",
+        path.join(__dirname, "..", "fixtures", "jfk.wav"),
+        "-af",
+        "apad=pad_len=16000",
+      ],
       "long.wav",
     );
     const [first, second] = await Promise.all([

@@ -1,11 +1,9 @@
-import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { detectFormat, sniffLength, type DetectedFormat } from "@/lib/audio/detect-format";
+import { runFfmpegAsync } from "../helpers/ffmpeg";
 
-const run = promisify(execFile);
 const jfk = path.join(__dirname, "..", "fixtures", "jfk.wav");
 const evalFormats = path.resolve(__dirname, "..", "..", "..", "shared", "eval", "hard", "formats");
 let workDir: string;
@@ -47,9 +45,7 @@ function pseudoRandom(length: number, seed: number): Uint8Array {
 beforeAll(async () => {
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), "transcribe-detect-"));
   await Promise.all(
-    Object.entries(recipes).map(([name, args]) =>
-      run("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", ...args, path.join(workDir, name)]),
-    ),
+    Object.entries(recipes).map(([name, args]) => runFfmpegAsync([...args, path.join(workDir, name)])),
   );
 });
 

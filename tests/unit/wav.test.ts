@@ -1,10 +1,10 @@
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { sniffLength } from "@/lib/audio/detect-format";
 import { int16ToFloat32, readPcm, streamPcm, type PcmAudio } from "@/lib/audio/pcm";
 import { encodeWav, inspectWav, type WavInfo, type WavProblem } from "@/lib/audio/wav";
+import { runFfmpeg } from "../helpers/ffmpeg";
 
 const jfk = fs.readFileSync(path.join(__dirname, "..", "fixtures", "jfk.wav"));
 const jfkHead = jfk.subarray(0, sniffLength);
@@ -87,17 +87,8 @@ describe("inspectWav on real files", () => {
   // first `sniffLength` bytes make a valid file look like it has no sample data.
   it("accepts a valid WAV whose metadata pushes the data chunk past the sniffed head", () => {
     const file = path.join(workDir, "long-comment.wav");
-    execFileSync("ffmpeg", [
-      ...[
-        "-hide_banner",
-        "-loglevel",
-        "error",
-        "-y",
-        "-t",
-        "1",
-        "-i",
-        path.join(__dirname, "..", "fixtures", "jfk.wav"),
-      ],
+    runFfmpeg([
+      ...["-t", "1", "-i", path.join(__dirname, "..", "fixtures", "jfk.wav")],
       ...["-metadata", `comment=${"x".repeat(6000)}`, file],
     ]);
     const bytes = fs.readFileSync(file);
@@ -220,16 +211,7 @@ describe("encodeWav", () => {
     );
     const file = path.join(workDir, "tone.wav");
     fs.writeFileSync(file, encodeWav(tone, 16_000));
-    const decoded = execFileSync("ffmpeg", [
-      "-hide_banner",
-      "-loglevel",
-      "error",
-      "-i",
-      file,
-      "-f",
-      "s16le",
-      "-",
-    ]);
+    const decoded = runFfmpeg(["-i", file, "-f", "s16le", "-"]);
     expect(decoded.equals(Buffer.from(tone.buffer))).toBe(true);
   });
 });
