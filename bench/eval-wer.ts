@@ -37,6 +37,7 @@ async function main() {
   try {
     for (const file of files) {
       const pcm = await decodeToPcm(path.join(evalDir, file.path), path.join(workDir, "x.pcm"), {
+        ffmpegPath: config.audio.ffmpegPath,
         maxDurationSec: 4 * 3600,
       });
       const result = await engine.transcribe(pcm, { language: "en-US", diarize: false });

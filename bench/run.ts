@@ -4,7 +4,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { decodeToPcm } from "@/lib/audio/ffmpeg";
+import { decodeToPcm, resolveFfmpeg } from "@/lib/audio/ffmpeg";
 import { getConfig } from "@/lib/config";
 import { createSpeechEngine } from "@/lib/speech";
 import { wordErrorRate } from "../tests/helpers/wer";
@@ -43,7 +43,7 @@ function pickInput(workDir: string) {
   if (found) return { ...found, label: path.basename(found.audio) };
   // Without the shared evaluation set: five minutes of the bundled fixture, looped.
   const audio = path.join(workDir, "jfk-looped.wav");
-  execFileSync("ffmpeg", [
+  execFileSync(resolveFfmpeg(getConfig().audio.ffmpegPath).path, [
     "-loglevel",
     "error",
     "-y",
@@ -94,7 +94,10 @@ async function benchEngine(audioPath: string, workDir: string) {
   await engine.warmUp();
   const modelLoadMs = performance.now() - loadStart;
   const decodeStart = performance.now();
-  const pcm = await decodeToPcm(audioPath, path.join(workDir, "bench.pcm"), { maxDurationSec: 4 * 3600 });
+  const pcm = await decodeToPcm(audioPath, path.join(workDir, "bench.pcm"), {
+    ffmpegPath: config.audio.ffmpegPath,
+    maxDurationSec: 4 * 3600,
+  });
   const decodeMs = performance.now() - decodeStart;
   const runStart = performance.now();
   const result = await engine.transcribe(pcm, { language: "en-US", diarize: false });
