@@ -18,7 +18,7 @@ import {
   parseCsv,
   putTranscript,
   recordingAudio,
-  speak,
+  readSpeech,
   walkPages,
   type ListItem,
   type Page,
@@ -35,7 +35,7 @@ interface Made {
   bytes: Buffer;
 }
 
-/** The three transcripts of this file, uploaded oldest first: a (jfk), b and c (espeak-ng speech). */
+/** The three transcripts of this file, uploaded oldest first: a (jfk), b and c (synthetic speech). */
 const made: { a: Made; b: Made; c: Made } = {} as never;
 
 async function startUpload(bytes: Buffer, name: string): Promise<Made> {
@@ -88,9 +88,9 @@ beforeAll(async () => {
   });
   // Uploaded one after the other so that their order (newest first) is known.
   made.a = await startUpload(jfk, "../../evil/Meeting notes.wav");
-  made.b = await startUpload(speak(workDir, "paris", "The weather in Paris was lovely today."), "paris.wav");
+  made.b = await startUpload(readSpeech("paris", "The weather in Paris was lovely today."), "paris.wav");
   made.c = await startUpload(
-    speak(workDir, "kitchen", "Please order more coffee for the office kitchen."),
+    readSpeech("kitchen", "Please order more coffee for the office kitchen."),
     "kitchen.wav",
   );
   const jobs = await Promise.all([made.a, made.b, made.c].map((m) => waitForJob(m.id)));

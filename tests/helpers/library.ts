@@ -1,6 +1,5 @@
 // Calls the library route handlers (saved transcripts, recordings, exports) in-process with real Requests.
 import type { Page, RecordingMetadata } from "@/lib/storage/types";
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { GET as listTranscriptsRoute } from "@/app/api/transcriptions/route";
@@ -14,6 +13,7 @@ import { GET as exportAllRoute } from "@/app/api/transcriptions/export.csv/route
 import { GET as listRecordingsRoute } from "@/app/api/recordings/route";
 import { DELETE as deleteRecordingRoute } from "@/app/api/recordings/[id]/route";
 import { GET as recordingAudioRoute } from "@/app/api/recordings/[id]/audio/route";
+import { fixtures } from "./api";
 
 const base = "http://localhost";
 
@@ -153,25 +153,14 @@ export async function walkPages<T>(
   throw new Error(`paging did not end within ${maxPages} pages`);
 }
 
-/** Speaks `text` with espeak-ng into a 16 kHz mono WAV in `dir`; returns its bytes. */
-export function speak(dir: string, name: string, text: string): Buffer {
-  const raw = path.join(dir, `${name}.raw.wav`);
-  const file = path.join(dir, `${name}.wav`);
-  execFileSync("espeak-ng", ["-v", "en-us", "-s", "150", "-w", raw, text]);
-  execFileSync("ffmpeg", [
-    "-hide_banner",
-    "-loglevel",
-    "error",
-    "-y",
-    "-i",
-    raw,
-    "-ar",
-    "16000",
-    "-ac",
-    "1",
-    file,
-  ]);
-  return fs.readFileSync(file);
+/**
+ * The committed synthetic speech `tests/fixtures/<name>.wav` (made by scripts/make-test-speech.sh);
+ * throws unless its text file holds exactly `text`, so a test always says what the audio says.
+ */
+export function readSpeech(name: string, text: string): Buffer {
+  const spoken = fs.readFileSync(path.join(fixtures, `${name}.txt`), "utf8").trim();
+  if (spoken !== text) throw new Error(`tests/fixtures/${name}.wav says "${spoken}", not "${text}"`);
+  return fs.readFileSync(path.join(fixtures, `${name}.wav`));
 }
 
 export { parseCsv } from "./csv";
