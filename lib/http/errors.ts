@@ -15,6 +15,7 @@ export const errorStatus = {
   undecodable_audio: 422,
   unprocessable: 422,
   empty_transcript: 422,
+  segments_mismatch: 422,
   precondition_required: 428,
   rate_limited: 429,
   internal: 500,

@@ -1,5 +1,6 @@
 import { Document, HeadingLevel, Packer, Paragraph, TextRun } from "docx";
 import type { Segment } from "@/lib/speech/types";
+import { segmentsMatchText } from "./realign-segments";
 import type { Transcript } from "./types";
 
 export const exportFormats = ["txt", "srt", "vtt", "json", "csv", "docx"] as const;
@@ -219,14 +220,6 @@ function readableDate(value: string): string {
 // Characters XML 1.0 forbids make Word refuse to open the whole document.
 function xmlSafe(text: string): string {
   return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|\p{Cs}/gu, "");
-}
-
-function normalizeWords(text: string): string {
-  return text.normalize("NFC").replace(/\s+/g, " ").trim();
-}
-
-function segmentsMatchText(segments: Segment[], text: string): boolean {
-  return normalizeWords(segments.map((segment) => segment.text).join(" ")) === normalizeWords(text);
 }
 
 function textParagraphs(text: string): Paragraph[] {

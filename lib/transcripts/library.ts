@@ -3,6 +3,7 @@ import { AppError } from "@/lib/http/errors";
 import type { StoredTranscript, TranscriptHeader } from "@/lib/storage/types";
 import { getServices } from "./context";
 import { renderExport, renderTranscriptsCsv, type ExportFormat, type RenderedExport } from "./export";
+import { realignSegments, segmentsMatchText } from "./realign-segments";
 import { buildSnippet, matchesAll, parseQuery } from "./search";
 
 /** A saved transcript in a listing; search results carry a highlighted snippet. */
@@ -18,26 +19,43 @@ export const listQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-/** Body of `PUT /api/transcriptions/:id`. */
+const segmentSchema = z
+  .object({
+    start: z.number().min(0),
+    end: z.number().min(0),
+    text: z
+      .string()
+      .max(100_000)
+      .refine((text) => text.trim().length > 0, { message: "must not be empty" }),
+    speaker: z.string().max(100).optional(),
+  })
+  .refine((segment) => segment.end >= segment.start, {
+    message: "must not be before start",
+    path: ["end"],
+  });
+
+/**
+ * Body of `PUT /api/transcriptions/:id`. `segments`, when sent, must be in order of their start
+ * times, each with a start at or after 0, an end at or after its start and some text.
+ */
 export const editSchema = z.object({
   text: z.string().max(5_000_000),
   title: z.string().trim().min(1).max(200).optional(),
   summary: z.string().max(200_000).optional(),
   segments: z
-    .array(
-      z
-        .object({
-          start: z.number().min(0),
-          end: z.number().min(0),
-          text: z.string().max(100_000),
-          speaker: z.string().max(100).optional(),
-        })
-        .refine((segment) => segment.end >= segment.start, {
-          message: "must not be before start",
-          path: ["end"],
-        }),
-    )
+    .array(segmentSchema)
     .max(100_000)
+    .superRefine((segments, context) => {
+      segments.forEach((segment, index) => {
+        if (index > 0 && segment.start < segments[index - 1]!.start) {
+          context.addIssue({
+            code: "custom",
+            message: "must not start before the segment before it",
+            path: [index, "start"],
+          });
+        }
+      });
+    })
     .optional(),
 });
 
@@ -73,6 +91,14 @@ export async function listTranscripts(query: z.infer<typeof listQuerySchema>) {
 /**
  * Saves edits if the transcript is still at version `ifMatch`. Empty text is refused and nothing
  * is written (the rule of the original app).
+ *
+ * The segments always spell out the saved text:
+ * - With `segments`, they are stored as sent, and `text` must be their texts joined with spaces
+ *   (compared with whitespace normalised, so line breaks in `text` are fine); otherwise the save
+ *   is refused with 422 `segments_mismatch` and nothing is written.
+ * - Without `segments`, the stored segments follow the new text (see {@link realignSegments}):
+ *   unchanged words keep their segment and times, new words join their neighbours' segments,
+ *   deleted words go.
  */
 export async function saveTranscriptEdits(id: string, edit: TranscriptEdit, ifMatch: string | null) {
   if (!ifMatch) {
@@ -83,6 +109,12 @@ export async function saveTranscriptEdits(id: string, edit: TranscriptEdit, ifMa
   }
   if (!edit.text.trim())
     throw new AppError("empty_transcript", "The transcript is empty, so nothing was saved.");
+  if (edit.segments && !segmentsMatchText(edit.segments, edit.text)) {
+    throw new AppError(
+      "segments_mismatch",
+      "The segments do not spell out the text: their texts joined with spaces must equal the text. Nothing was saved.",
+    );
+  }
   const { storage, owner } = await getServices();
   const current = await storage.transcripts.get(owner, id);
   if (!current) throw new AppError("not_found", "No transcription has this id.");
@@ -99,7 +131,7 @@ export async function saveTranscriptEdits(id: string, edit: TranscriptEdit, ifMa
       ...rest,
       text: edit.text,
       title: edit.title ?? current.title,
-      segments: edit.segments ?? current.segments,
+      segments: edit.segments ?? realignSegments(current.segments, edit.text, current.durationSec),
       ...(edit.summary !== undefined ? { summary: edit.summary } : {}),
       updatedAt: new Date().toISOString(),
     },

@@ -256,7 +256,9 @@ describe("PUT /api/transcriptions/:id", () => {
 
     const saved = await fetchSaved(made.a.id);
     expect(saved).toMatchObject({ text, title: "Quarterly review", etag: transcript.etag });
-    expect(saved.segments).toEqual(before.segments);
+    // The segments follow the edited text and keep their times.
+    expect(saved.segments.map((segment) => segment.text).join(" ")).toBe(text);
+    expect(saved.segments[0]!.start).toBe(before.segments[0]!.start);
     expect(saved.createdAt).toBe(before.createdAt);
   });
 
@@ -329,7 +331,7 @@ describe("PUT /api/transcriptions/:id", () => {
       // Restore the original segments if the bad edit went through, so later tests see them.
       if (response.status === 200) {
         const saved = await fetchSaved(made.a.id);
-        await putTranscript(made.a.id, { text: saved.text, segments: before.segments }, saved.etag);
+        await putTranscript(made.a.id, { text: before.text, segments: before.segments }, saved.etag);
       }
     }
   });
@@ -339,9 +341,12 @@ describe("PUT /api/transcriptions/:id", () => {
     const segments = current.segments.map((segment, index) =>
       index === 0 ? { ...segment, text: " Ask not." } : segment,
     );
-    const response = await putTranscript(made.a.id, { text: current.text, segments }, current.etag);
+    const text = segments.map((segment) => segment.text).join(" ");
+    const response = await putTranscript(made.a.id, { text, segments }, current.etag);
     expect(response.status).toBe(200);
-    expect((await fetchSaved(made.a.id)).segments[0]!.text).toBe(" Ask not.");
+    const saved = await fetchSaved(made.a.id);
+    expect(saved.segments[0]!.text).toBe(" Ask not.");
+    expect(saved.text).toBe(text);
   });
 
   it("round-trips a text too long to keep inline and finds words at its end", async () => {
@@ -518,7 +523,7 @@ describe("exports", () => {
       case "srt":
         expect(text).toMatch(/^1\n\d\d:\d\d:\d\d,\d{3} --> \d\d:\d\d:\d\d,\d{3}\n/);
         expect(text.match(/-->/g)?.length).toBe(saved.segments.length);
-        expect(text).toContain("Ask not.");
+        expect(text).toContain("Café Central in Vienna");
         break;
       case "vtt":
         expect(text).toMatch(/^WEBVTT\n\n\d\d:\d\d:\d\d\.\d{3} --> \d\d:\d\d:\d\d\.\d{3}\n/);
