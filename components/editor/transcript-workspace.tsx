@@ -58,7 +58,7 @@ export function TranscriptWorkspace({ transcript }: TranscriptWorkspaceProps) {
       }),
   });
   const { saved, dirty } = draft;
-  const playback = useSyncedPlayback(audioRef, saved.segments);
+  const playback = useSyncedPlayback(audioRef, draft.segments);
   const summarize = useSummarize(draft);
   const dialogOpen = deleteOpen || emailOpen;
 
@@ -177,8 +177,8 @@ export function TranscriptWorkspace({ transcript }: TranscriptWorkspaceProps) {
               }
               description={
                 textChanged
-                  ? "Edited. The segments keep the original recognition and timing."
-                  : "Edit the text freely; the segments keep the timing."
+                  ? "Edited. The segments beside the audio follow your words and keep their timing."
+                  : "Edit the text here, or one segment at a time beside the audio; the timing stays."
               }
             />
             <div className="px-5 pt-4">
@@ -219,8 +219,8 @@ export function TranscriptWorkspace({ transcript }: TranscriptWorkspaceProps) {
               <CardHeader
                 title={<span id="audio-heading">Audio</span>}
                 description={
-                  saved.segments.length > 0
-                    ? `${saved.segments.length} ${saved.segments.length === 1 ? "segment" : "segments"}`
+                  draft.segments.length > 0
+                    ? `${draft.segments.length} ${draft.segments.length === 1 ? "segment" : "segments"}`
                     : undefined
                 }
               />
@@ -233,9 +233,10 @@ export function TranscriptWorkspace({ transcript }: TranscriptWorkspaceProps) {
               </div>
               <div className="p-5 pt-4">
                 <SegmentList
-                  segments={saved.segments}
+                  segments={draft.segments}
                   activeIndex={playback.activeIndex}
                   onSelect={(segment) => playback.seekAndPlay(segment.start)}
+                  onEdit={draft.editSegment}
                   heightClassName="max-h-[28rem] lg:max-h-[calc(100dvh-19rem)]"
                 />
               </div>

@@ -1,8 +1,9 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import { messageOf } from "@/components/api/client";
-import type { SummaryResult, Transcript } from "@/components/api/types";
+import type { Segment, SummaryResult, Transcript } from "@/components/api/types";
+import { realignSegments, replaceSegmentText } from "@/lib/transcripts/realign-segments";
 import { useSaveTranscript, type SaveStatus } from "./use-save-transcript";
 
 export interface KeptEdits {
@@ -18,7 +19,17 @@ export interface TranscriptDraftApi {
   title: string;
   /** The summary as edited ("" when there is none). */
   summary: string;
+  /**
+   * The timed segments as they will be saved: the saved ones following the edited text (see
+   * `realignSegments`), with the segment edits made. They may trail the text by a render while typing.
+   */
+  segments: Segment[];
   setText: (text: string) => void;
+  /**
+   * Replaces the text of segment `index` (of `segments`) and the same words in the text; a text
+   * without words removes the segment.
+   */
+  editSegment: (index: number, text: string) => void;
   setTitle: (title: string) => void;
   setSummary: (summary: string) => void;
   /**
@@ -52,6 +63,9 @@ const summaryOf = (transcript: Transcript) => transcript.summary ?? "";
 /**
  * Editable text, title and summary of a saved transcript, its dirty state and saving. Shared by the
  * main page and the transcript page so both save the same way. Render with `key={id}`.
+ *
+ * The segments follow the text: they are the segments of the last saved version (or of the last
+ * segment edit) realigned to the current text, and each save sends them with the text.
  */
 export function useTranscriptDraft(
   initial: Transcript,
@@ -61,14 +75,24 @@ export function useTranscriptDraft(
   const [text, setTextState] = useState(initial.text);
   const [title, setTitleState] = useState(initial.title);
   const [summary, setSummaryState] = useState(summaryOf(initial));
+  // The segments the current text is realigned from: the saved ones, or those of the last segment edit.
+  const [baseSegments, setBaseSegments] = useState(initial.segments);
   const [kept, setKept] = useState<KeptEdits | null>(null);
   const [reloading, setReloading] = useState(false);
   const [reloadError, setReloadError] = useState<string | null>(null);
-  const latest = useRef({ text, title, summary, savedSummary: summaryOf(saved) });
+  const latest = useRef({ text, title, summary, savedSummary: summaryOf(saved), baseSegments });
 
   useEffect(() => {
-    latest.current = { text, title, summary, savedSummary: summaryOf(saved) };
+    latest.current = { text, title, summary, savedSummary: summaryOf(saved), baseSegments };
   });
+
+  const durationSec = saved.durationSec;
+  // Realigning a long transcript takes a few milliseconds; typing must not wait for it.
+  const deferredText = useDeferredValue(text);
+  const segments = useMemo(
+    () => realignSegments(baseSegments, deferredText, durationSec),
+    [baseSegments, deferredText, durationSec],
+  );
 
   const saver = useSaveTranscript({ id: initial.id, etag: saved.etag, onSaved: options.onSaved });
   const { status, dismiss } = saver;
@@ -80,6 +104,19 @@ export function useTranscriptDraft(
       if (status.kind === "error") dismiss();
     },
     [status.kind, dismiss],
+  );
+  const editSegment = useCallback(
+    (index: number, value: string) => {
+      const current = latest.current;
+      const live = realignSegments(current.baseSegments, current.text, durationSec);
+      const next = replaceSegmentText(live, current.text, index, value);
+      // A save right after (Ctrl+S while the segment is being edited) must already see the edit.
+      latest.current = { ...current, text: next.text, baseSegments: next.segments };
+      setBaseSegments(next.segments);
+      setTextState(next.text);
+      if (status.kind === "error") dismiss();
+    },
+    [durationSec, status.kind, dismiss],
   );
   const setTitle = useCallback(
     (value: string) => {
@@ -111,6 +148,7 @@ export function useTranscriptDraft(
     };
     const result = await saver.save({
       text: draft.text,
+      segments: realignSegments(latest.current.baseSegments, draft.text, durationSec),
       ...(draft.title ? { title: draft.title } : {}),
       // An empty summary is only sent to remove a saved one.
       ...(draft.summary || savedSummary ? { summary: draft.summary } : {}),
@@ -118,11 +156,14 @@ export function useTranscriptDraft(
     if (!result) return null;
     setSaved(result);
     // Adopt what the server stored, unless the user kept typing while the request was out.
-    if (latest.current.text === draft.text) setTextState(result.text);
+    if (latest.current.text === draft.text) {
+      setTextState(result.text);
+      setBaseSegments(result.segments);
+    }
     if (latest.current.title.trim() === draft.title) setTitleState(result.title);
     if (latest.current.summary === draft.summary) setSummaryState(summaryOf(result));
     return result;
-  }, [saver]);
+  }, [saver, durationSec]);
 
   const reload = useCallback(async () => {
     setReloading(true);
@@ -139,6 +180,7 @@ export function useTranscriptDraft(
       }
       setSaved(fresh);
       setTextState(fresh.text);
+      setBaseSegments(fresh.segments);
       setTitleState(fresh.title);
       setSummaryState(summaryOf(fresh));
     } catch (error) {
@@ -158,6 +200,7 @@ export function useTranscriptDraft(
 
   const revert = useCallback(() => {
     setTextState(saved.text);
+    setBaseSegments(saved.segments);
     setTitleState(saved.title);
     setSummaryState(summaryOf(saved));
     dismiss();
@@ -171,7 +214,9 @@ export function useTranscriptDraft(
     text,
     title,
     summary,
+    segments,
     setText,
+    editSegment,
     setTitle,
     setSummary,
     adoptSummary,

@@ -89,7 +89,7 @@ export function TranscriptEditor({
   const [view, setView] = useState<View>("text");
   const [copy, setCopy] = useState<"idle" | "copied" | "failed">("idle");
   const audioRef = useRef<HTMLAudioElement>(null);
-  const playback = useSyncedPlayback(audioRef, saved.segments);
+  const playback = useSyncedPlayback(audioRef, draft.segments);
   const modifier = useModifierKey();
   const words = countWords(text);
   const hasAudio = Boolean(saved.recordingId);
@@ -188,17 +188,19 @@ export function TranscriptEditor({
           </div>
         ) : (
           <div {...tabPanelProps("transcript", "segments")}>
-            {text !== saved.text ? (
+            {draft.segments.length > 0 ? (
               <p className="mb-2 text-xs text-zinc-600 dark:text-zinc-400">
-                Segments show the original recognition; your edits are in the Text view.
+                {hasAudio
+                  ? "Select a segment to play it, or its pencil to correct it."
+                  : "A segment's pencil corrects it."}
+                {text !== saved.text ? " Your edits are shown here; save to keep them." : ""}
               </p>
-            ) : hasAudio && saved.segments.length > 0 ? (
-              <p className="mb-2 text-xs text-zinc-600 dark:text-zinc-400">Select a segment to play it.</p>
             ) : null}
             <SegmentList
-              segments={saved.segments}
+              segments={draft.segments}
               activeIndex={playback.activeIndex}
               onSelect={hasAudio ? (segment) => playback.seekAndPlay(segment.start) : undefined}
+              onEdit={draft.editSegment}
             />
           </div>
         )}
