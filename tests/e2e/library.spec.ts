@@ -54,3 +54,67 @@ test("a transcript lives in the library: stored, downloaded, edited, exported, d
   const audio = await page.request.get(`/api/recordings/${recordingId}/audio`);
   expect(audio.status()).toBe(404);
 });
+
+test("a segment corrected in the Segments view is saved, shown after a reload and exported", async ({
+  page,
+}) => {
+  const posted = await page.request.post("/api/transcriptions", {
+    multipart: {
+      audio: { name: "jfk.wav", mimeType: "audio/wav", buffer: fs.readFileSync(jfkPath) },
+      language: "en-US",
+      diarize: "false",
+    },
+  });
+  expect(posted.status()).toBe(202);
+  const { id } = (await posted.json()) as { id: string };
+  await expect
+    .poll(
+      async () =>
+        ((await (await page.request.get(`/api/transcriptions/${id}`)).json()) as { status: string }).status,
+    )
+    .toBe("succeeded");
+
+  await page.goto(`/transcripts/${id}`);
+  const segment = page.getByTestId("segment").first();
+  await expect(segment).toContainText(/fellow Americans/i);
+  const recognised = await page.getByTestId("transcript-text").inputValue();
+  const corrected =
+    "And so, my fellow Americans: ask not what your country can do for you; ask what you can do for your country!";
+  expect(recognised).not.toContain(corrected);
+
+  // Escape drops an edit.
+  await page.getByTestId("edit-segment").first().click();
+  await page.getByTestId("segment-input").fill("Thrown away.");
+  await page.getByTestId("segment-input").press("Escape");
+  await expect(page.getByTestId("segment-input")).toHaveCount(0);
+  await expect(page.getByTestId("edit-segment").first()).toBeFocused();
+  await expect(segment).not.toContainText("Thrown away.");
+
+  // Enter on the focused pencil opens the field; Enter applies; the text follows.
+  await page.keyboard.press("Enter");
+  const input = page.getByTestId("segment-input");
+  await expect(input).toBeFocused();
+  await input.fill(corrected);
+  await input.press("Enter");
+  await expect(segment).toContainText(corrected);
+  await expect(page.getByTestId("transcript-text")).toHaveValue(corrected);
+  await expect(page.getByTestId("save-state")).toContainText(/unsaved/i);
+  await page.getByTestId("save-button").click();
+  await expect(page.getByTestId("save-state")).toContainText(/^saved/i);
+
+  await page.reload();
+  await expect(page.getByTestId("segment").first()).toContainText(corrected);
+  await expect(page.getByTestId("transcript-text")).toHaveValue(corrected);
+  const srt = await (await page.request.get(`/api/transcriptions/${id}/export?format=srt`)).text();
+  expect(srt).toMatch(
+    new RegExp(
+      `^1\\n00:00:\\d\\d,\\d{3} --> 00:00:\\d\\d,\\d{3}\\n${corrected.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\n$`,
+    ),
+  );
+
+  // The player still follows the segments: selecting one plays it and marks it.
+  await page.getByTestId("segment").first().click();
+  await expect(page.getByTestId("segment").first()).toHaveAttribute("data-active", "true");
+
+  expect((await page.request.delete(`/api/transcriptions/${id}`)).status()).toBe(204);
+});
