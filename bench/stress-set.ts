@@ -71,7 +71,7 @@ export interface StressSetOptions {
   clips: readonly StressClip[];
   /** A small set (2 one-minute concatenations, 12 cut files) that takes seconds to make. */
   quick?: boolean;
-  /** ffmpeg binary; default `FFMPEG_PATH`, then the system one, then the bundled one. */
+  /** ffmpeg binary (the configured `FFMPEG_PATH`); default the system one, then the bundled one. */
   ffmpegPath?: string;
 }
 
@@ -179,7 +179,7 @@ export async function generateStressSet(options: StressSetOptions): Promise<Stre
   if (options.clips.length === 0) throw new Error("The stress set needs at least one clip.");
   const size = options.quick ? sizes.quick : sizes.full;
   const random = createRandom(options.seed);
-  const ffmpeg = resolveFfmpeg(options.ffmpegPath ?? (process.env.FFMPEG_PATH || undefined)).path;
+  const ffmpeg = resolveFfmpeg(options.ffmpegPath).path;
   const encoders = listEncoders(ffmpeg);
 
   const chosen = shuffle([...options.clips], random).slice(0, size.clips);

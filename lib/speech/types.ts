@@ -39,12 +39,38 @@ export interface TranscribeOptions {
   onProgress?: (fraction: number) => void;
 }
 
+/** A stretch of speech the engine heard but could not put into words, and why. */
+export interface UncoveredSpeech {
+  start: number;
+  end: number;
+  /** `no_words`: decoded on its own, it still gave no words (noise, music, a cough). */
+  reason: "no_words";
+}
+
 /** An engine's answer for one file. */
 export interface SpeechResult {
   text: string;
   segments: Segment[];
   language: string;
   durationSec: number;
+  /** Speech that is not in `segments`, when the engine can tell (an empty list: nothing missing). */
+  uncovered?: UncoveredSpeech[];
+  /** What the decoding cost, when the engine decodes in windows (benchmarks and logs). */
+  decoding?: DecodingStats;
+}
+
+/** Work done by a windowed decoder: retries must stay rare. */
+export interface DecodingStats {
+  /** Windows decoded (main pass and recovered stretches). */
+  windows: number;
+  /** Decoder runs in all, retries included. */
+  decodes: number;
+  /** Windows whose first decoding failed a quality check. */
+  retried: number;
+  /** Windows still looping after every fallback, whose repeats were cut. */
+  loopsCut: number;
+  /** Stretches of speech the first pass missed and a second pass recovered. */
+  gapsFilled: number;
 }
 
 /** A speech-to-text engine for whole files. Implementations map vendor errors to `AppError`s. */

@@ -4,7 +4,6 @@ import { TaskQueue } from "@/lib/util/serial-queue";
 import type {
   EngineInfo,
   EngineStatus,
-  Segment,
   SpeechEngine,
   SpeechResult,
   TranscribeOptions,
@@ -13,7 +12,8 @@ import { resolvePackageFile, vadSource } from "./model-files";
 import { prepareWhisperModel } from "./prepare-model";
 import { SileroVad, VAD_FRAME_SAMPLES } from "./silero-vad";
 import { WhisperModel } from "./whisper-model";
-import { planWindows, type AudioWindow, type WindowPlanOptions } from "./windows";
+import { transcribeLongForm, type WindowDecoder } from "./long-form";
+import type { WindowPlanOptions } from "./windows";
 
 /** Settings of the local engine, from `AppConfig`. */
 export interface LocalEngineOptions {
@@ -64,12 +64,14 @@ export class LocalWhisperEngine implements SpeechEngine {
     return this.queue.run(async () => {
       options.signal?.throwIfAborted();
       try {
-        const segments = await this.run(models, audio, options);
+        const { segments, uncovered, stats } = await this.run(models, audio, options);
         return {
           segments,
           text: segments.map((segment) => segment.text).join(" "),
           language: "en",
           durationSec: audio.durationSec,
+          uncovered,
+          decoding: stats,
         };
       } catch (error) {
         if (error instanceof AppError || options.signal?.aborted) throw error;
@@ -103,8 +105,8 @@ export class LocalWhisperEngine implements SpeechEngine {
     }
   }
 
-  /** Finds speech, then decodes it window by window, each planned from where the last one ended. */
-  private async run(models: LoadedModels, audio: PcmAudio, options: TranscribeOptions): Promise<Segment[]> {
+  /** Finds speech, then decodes it window by window with Whisper's long-form rules. */
+  private async run(models: LoadedModels, audio: PcmAudio, options: TranscribeOptions) {
     const plan: WindowPlanOptions = {
       sampleRate: audio.sampleRate,
       frameSamples: VAD_FRAME_SAMPLES,
@@ -112,59 +114,25 @@ export class LocalWhisperEngine implements SpeechEngine {
     };
     const probabilities = await models.vad.detect(audio, { signal: options.signal });
     options.onProgress?.(0.01);
-    const segments: Segment[] = [];
-    let cursor = 0;
-    for (;;) {
-      options.signal?.throwIfAborted();
-      const next = planWindows(probabilities, audio.samples, plan, cursor)[0];
-      if (!next) break;
-      const decoded = await this.decodeWindow(models.whisper, audio, next);
-      segments.push(...decoded.segments);
-      cursor = resumePoint(next, decoded.endSample, probabilities, plan);
-      options.onProgress?.(Math.min(Math.max(cursor / audio.samples, 0.01), 0.999));
-    }
-    options.onProgress?.(1);
-    return segments;
-  }
-
-  /** Decodes one window; `endSample` is where Whisper's last segment ended. */
-  private async decodeWindow(whisper: WhisperModel, audio: PcmAudio, window: AudioWindow) {
-    const samples = await readPcm(audio, window.start, window.end - window.start);
-    const ids = await whisper.decode(samples);
-    const offset = window.start / audio.sampleRate;
-    const length = samples.length / audio.sampleRate;
-    const pieces = whisper.tokenizer.segment(ids, length);
-    const lastEnd = pieces.at(-1)?.end ?? 0;
-    return {
-      endSample: window.start + Math.round(lastEnd * audio.sampleRate),
-      segments: pieces.map((segment) => ({
-        start: round(offset + segment.start),
-        end: round(offset + segment.end),
-        text: segment.text,
-      })),
+    const { whisper } = models;
+    const decode: WindowDecoder = async ({ window, beams, repetitionPenalty }) => {
+      const samples = await readPcm(audio, window.start, window.end - window.start);
+      const output = await whisper.decode(samples, { beams, repetitionPenalty });
+      return {
+        segments: whisper.tokenizer.segment(output.tokens, samples.length / audio.sampleRate),
+        avgLogProb: output.avgLogProb,
+        finished: output.tokens.includes(whisper.tokenizer.endOfText),
+      };
     };
+    return transcribeLongForm({
+      probabilities,
+      totalSamples: audio.samples,
+      plan,
+      decode,
+      signal: options.signal,
+      onProgress: options.onProgress,
+    });
   }
-}
-
-/**
- * Whisper sometimes stops before the end of its window. As in Whisper's own long-form loop, the
- * rest is decoded again from its last timestamp when the VAD heard speech there.
- */
-function resumePoint(
-  window: AudioWindow,
-  endSample: number,
-  probabilities: ArrayLike<number>,
-  plan: WindowPlanOptions,
-): number {
-  const minimumAdvance = plan.sampleRate;
-  const leftover = window.end - endSample;
-  if (endSample - window.start < minimumAdvance || leftover < minimumAdvance) return window.end;
-  const firstFrame = Math.ceil(endSample / plan.frameSamples);
-  const lastFrame = Math.floor(window.end / plan.frameSamples);
-  for (let frame = firstFrame; frame < lastFrame; frame++) {
-    if ((probabilities[frame] ?? 0) >= 0.5) return endSample;
-  }
-  return window.end;
 }
 
 function round(seconds: number): number {

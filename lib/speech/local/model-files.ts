@@ -16,7 +16,7 @@ export const vadSource = {
 } as const;
 
 /** Bumped whenever the preparation changes what it writes. */
-export const preparationVersion = 1;
+export const preparationVersion = 2;
 
 /** Where the prepared files live inside the model folder. */
 export function preparedPaths(modelDir: string) {

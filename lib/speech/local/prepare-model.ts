@@ -50,9 +50,10 @@ export async function verifyPackagedFile(source: { packageName: string; file: st
 
 /**
  * Turns the packaged Whisper graph into one that stock onnxruntime-node can run: drops the
- * final `BpeDecoder` (an onnxruntime-extensions op) and its `Cast`, exposes BeamSearch's token
- * ids as the output, and adds a `vocab_mask` input so `<|notimestamps|>` can be masked to get
- * Whisper's segment timestamps. The vocabulary stored in the dropped node is written beside it.
+ * final `BpeDecoder` (an onnxruntime-extensions op) and its `Cast`, exposes the token ids and
+ * the sequence score as outputs, and adds inputs for a vocabulary mask (masking
+ * `<|notimestamps|>` gives Whisper's segment timestamps) and the timestamp rules. The
+ * vocabulary stored in the dropped node is written beside it.
  * Idempotent and offline; writes atomically.
  */
 export async function prepareWhisperModel(modelDir: string): Promise<PreparedModel> {
@@ -82,9 +83,12 @@ export async function prepareWhisperModel(modelDir: string): Promise<PreparedMod
   const tokenizer = extractTokenizer(decoderNode);
   const vocabSize = tokenizer.vocabSize;
   graph.node = nodes.filter((node) => node.opType !== "BpeDecoder" && node.opType !== "Cast");
-  beamSearch.input[7] = "vocab_mask";
-  graph.input.push(tensorInfo("vocab_mask", [vocabSize]));
-  graph.output = [tensorInfo("sequences", ["batch", "returns", "length"])];
+  wireBeamSearch(beamSearch, tokenizer);
+  graph.input.push(tensorInfo("vocab_mask", [vocabSize]), tensorInfo("logits_processor", [1]));
+  graph.output = [
+    tensorInfo("sequences", ["batch", "returns", "length"]),
+    tensorInfo("sequences_scores", ["batch", "returns"], onnx.TensorProto.DataType.FLOAT),
+  ];
   model.opsetImport = (model.opsetImport ?? []).filter((opset) => opset.domain !== "ai.onnx.contrib");
 
   await fs.mkdir(modelDir, { recursive: true });
@@ -93,6 +97,42 @@ export async function prepareWhisperModel(modelDir: string): Promise<PreparedMod
   const manifest: Manifest = { sourceSha256: whisperSource.sha256, preparationVersion };
   await writeAtomic(paths.manifest, JSON.stringify(manifest, null, 2));
   return { model: paths.model, tokenizer: paths.tokenizer, created: true };
+}
+
+/**
+ * Turns the decoder into onnxruntime's WhisperBeamSearch (BeamSearch plus Whisper's token ids)
+ * and feeds it what the engine uses: a vocabulary mask, the switch for onnxruntime's Whisper
+ * timestamp rules (timestamps in pairs, never decreasing), and the best sequence's score
+ * (its mean log-probability per token) as a second output.
+ */
+function wireBeamSearch(node: onnx.INodeProto, tokenizer: TokenizerData): void {
+  const inputs = node.input ?? [];
+  while (inputs.length < 12) inputs.push("");
+  inputs[7] = "vocab_mask";
+  inputs[11] = "logits_processor";
+  node.input = inputs;
+  node.opType = "WhisperBeamSearch";
+  node.output = ["sequences", "sequences_scores"];
+  const idOf = (token: string) => {
+    const entry = Object.entries(tokenizer.addedTokens).find(([, value]) => value === token);
+    if (!entry) throw new Error(`The Whisper vocabulary has no ${token} token.`);
+    return Number(entry[0]);
+  };
+  const ids: Record<string, number> = {
+    translate_token_id: idOf("<|translate|>"),
+    transcribe_token_id: idOf("<|transcribe|>"),
+    start_of_lm_token_id: idOf("<|startoflm|>"),
+    no_speech_token_id: idOf("<|nocaptions|>"),
+    no_timestamps_token_id: idOf("<|notimestamps|>"),
+    beginning_timestamp_token_id: idOf("<|0.00|>"),
+  };
+  const kept = (node.attribute ?? []).filter((attribute) => !(attribute.name! in ids));
+  node.attribute = [
+    ...kept,
+    ...Object.entries(ids).map(([name, value]) =>
+      onnx.AttributeProto.create({ name, i: value, type: onnx.AttributeProto.AttributeType.INT }),
+    ),
+  ];
 }
 
 function extractTokenizer(node: onnx.INodeProto): TokenizerData {
@@ -116,12 +156,16 @@ function extractTokenizer(node: onnx.INodeProto): TokenizerData {
   return { vocab, addedTokens, byteDecoder, vocabSize: Math.max(vocab.length, ...ids.map((id) => id + 1)) };
 }
 
-function tensorInfo(name: string, dims: Array<number | string>): onnx.ValueInfoProto {
+function tensorInfo(
+  name: string,
+  dims: Array<number | string>,
+  elemType: onnx.TensorProto.DataType = onnx.TensorProto.DataType.INT32,
+): onnx.ValueInfoProto {
   return onnx.ValueInfoProto.create({
     name,
     type: {
       tensorType: {
-        elemType: onnx.TensorProto.DataType.INT32,
+        elemType,
         shape: { dim: dims.map((d) => (typeof d === "number" ? { dimValue: d } : { dimParam: d })) },
       },
     },

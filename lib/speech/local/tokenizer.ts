@@ -14,6 +14,8 @@ export interface TokenSegment {
   start: number;
   end: number;
   text: string;
+  /** False when Whisper gave no timestamp after the text: its end is only the window's end. */
+  closed: boolean;
 }
 
 const timestampPattern = /^<\|(\d+\.\d+)\|>$/;
@@ -40,6 +42,11 @@ export class WhisperTokenizer {
     this.startOfTranscript = this.idOf("<|startoftranscript|>");
     this.noTimestamps = this.idOf("<|notimestamps|>");
     this.timestampBegin = this.idOf("<|0.00|>");
+  }
+
+  /** Special tokens that are not timestamps and not `<|endoftext|>`: Whisper never generates them. */
+  controlTokens(): number[] {
+    return [...this.special.keys()].filter((id) => id !== this.endOfText && !this.isTimestamp(id));
   }
 
   /** True for `<|0.00|>` … `<|30.00|>`. */
@@ -83,11 +90,12 @@ export class WhisperTokenizer {
     let start: number | null = null;
     let pending: number[] = [];
     let lastTime = 0;
-    const flush = (end: number) => {
+    const flush = (end: number, closed: boolean) => {
       const text = this.decode(pending).trim();
       if (text) {
         const from = Math.min(start ?? lastTime, windowSec);
-        segments.push({ start: from, end: Math.min(Math.max(end, from), windowSec), text });
+        const to = Math.min(Math.max(end, from), windowSec);
+        segments.push({ start: from, end: to, text, closed });
       }
       pending = [];
     };
@@ -96,7 +104,7 @@ export class WhisperTokenizer {
       if (this.isTimestamp(id)) {
         const time = Math.max(this.timeOf(id), lastTime);
         if (pending.length > 0) {
-          flush(time);
+          flush(time, true);
           start = null;
         } else {
           start = time;
@@ -108,7 +116,7 @@ export class WhisperTokenizer {
       if (start === null) start = lastTime;
       pending.push(id);
     }
-    if (pending.length > 0) flush(windowSec);
+    if (pending.length > 0) flush(windowSec, false);
     return segments;
   }
 

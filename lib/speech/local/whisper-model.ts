@@ -2,6 +2,33 @@ import fs from "node:fs/promises";
 import * as ort from "onnxruntime-node";
 import { WhisperTokenizer, type TokenizerData } from "./tokenizer";
 
+/** How one window is decoded; the defaults are the fast path. */
+export interface DecodeOptions {
+  /** Beam width (1 = greedy). */
+  beams?: number;
+  /** Above 1 lowers the score of tokens already in the sequence (1 = off). */
+  repetitionPenalty?: number;
+}
+
+/** The decoder's answer for one window. */
+export interface DecodedWindow {
+  /** Generated token ids after `<|startoftranscript|>`, ending with `<|endoftext|>` when it finished. */
+  tokens: number[];
+  /** Mean log-probability per generated token (BeamSearch's length-normalised score). */
+  avgLogProb: number;
+}
+
+const MAX_LENGTH = 448;
+const SAMPLE_RATE = 16_000;
+
+/**
+ * Tokens a window may produce: room for fast speech (about 10 tokens a second with timestamps),
+ * so that a decoder stuck in a loop stops early instead of filling the whole context.
+ */
+function maxLength(samples: number): number {
+  return Math.min(MAX_LENGTH, 33 + Math.ceil((samples / SAMPLE_RATE) * 10));
+}
+
 /** Whisper tiny.en on onnxruntime-node: one ≤30 s window of 16 kHz audio in, token ids out. */
 export class WhisperModel {
   private readonly vocabMask: ort.Tensor;
@@ -10,19 +37,20 @@ export class WhisperModel {
   private constructor(
     private readonly session: ort.InferenceSession,
     readonly tokenizer: WhisperTokenizer,
-    beams: number,
+    private readonly defaultBeams: number,
   ) {
     const mask = new Int32Array(tokenizer.vocabSize).fill(1);
     // Masking <|notimestamps|> makes Whisper emit its segment timestamps.
     mask[tokenizer.noTimestamps] = 0;
+    // As Whisper does: control tokens are never generated; "no speech" is read from its probability.
+    for (const id of tokenizer.controlTokens()) mask[id] = 0;
     this.vocabMask = new ort.Tensor("int32", mask, [mask.length]);
     this.scalars = {
-      max_length: new ort.Tensor("int32", Int32Array.of(448), [1]),
       min_length: new ort.Tensor("int32", Int32Array.of(0), [1]),
-      num_beams: new ort.Tensor("int32", Int32Array.of(beams), [1]),
       num_return_sequences: new ort.Tensor("int32", Int32Array.of(1), [1]),
       length_penalty: new ort.Tensor("float32", Float32Array.of(1), [1]),
-      repetition_penalty: new ort.Tensor("float32", Float32Array.of(1), [1]),
+      // onnxruntime's Whisper timestamp rules: timestamps in pairs, never decreasing.
+      logits_processor: new ort.Tensor("int32", Int32Array.of(1), [1]),
     };
   }
 
@@ -43,15 +71,24 @@ export class WhisperModel {
     return new WhisperModel(session, new WhisperTokenizer(data), options.beams);
   }
 
-  /** Decodes one window (at most 30 s) and returns the best token sequence. */
-  async decode(samples: Float32Array): Promise<number[]> {
+  /** Decodes one window (at most 30 s). */
+  async decode(samples: Float32Array, options: DecodeOptions = {}): Promise<DecodedWindow> {
     const result = await this.session.run({
       audio_pcm: new ort.Tensor("float32", samples, [1, samples.length]),
       vocab_mask: this.vocabMask,
+      max_length: new ort.Tensor("int32", Int32Array.of(maxLength(samples.length)), [1]),
+      num_beams: new ort.Tensor("int32", Int32Array.of(options.beams ?? this.defaultBeams), [1]),
+      repetition_penalty: new ort.Tensor("float32", Float32Array.of(options.repetitionPenalty ?? 1), [1]),
       ...this.scalars,
     });
     const sequences = result.sequences;
     if (!sequences) throw new Error("The Whisper graph returned no sequences.");
-    return Array.from(sequences.data as Int32Array);
+    // The sequence starts with <|startoftranscript|> and is padded after <|endoftext|>.
+    const tokens = Array.from(sequences.data as Int32Array).slice(1);
+    const end = tokens.indexOf(this.tokenizer.endOfText);
+    return {
+      tokens: end >= 0 ? tokens.slice(0, end + 1) : tokens,
+      avgLogProb: Number((result.sequences_scores?.data as Float32Array | undefined)?.[0] ?? 0),
+    };
   }
 }

@@ -109,7 +109,8 @@ export function planWindows(
   return windows.filter((window) => window.end > window.start);
 }
 
-function quietestCut(
+/** Where to end a window of at most `maxSamples` from `start`: the quietest frame in its back half. */
+export function quietestCut(
   probabilities: ArrayLike<number>,
   start: number,
   maxSamples: number,
