@@ -5,6 +5,7 @@ import {
   countWords,
   findRepetition,
   isLoop,
+  isSoundLabel,
   normalizedWords,
 } from "./text-quality";
 import type { TokenSegment } from "./tokenizer";
@@ -53,7 +54,7 @@ export interface LongFormResult {
 /** Speech of this length or more (seconds) must end up in the transcript or be explained. */
 const MIN_GAP_SEC = 1;
 /** A window's output claiming this few words per second of speech has skipped some. */
-const MIN_WORDS_PER_SPEECH_SEC = 0.8;
+const MIN_WORDS_PER_SPEECH_SEC = 1.2;
 /** More words per second than people say: a segment this dense holds words that were not spoken. */
 const MAX_WORDS_PER_SEC = 5;
 /** What a cut-down segment keeps: a brisk speaking rate. */
@@ -180,7 +181,7 @@ function assess(
   const offset = window.start / sampleRate;
   const windowSec = (window.end - window.start) / sampleRate;
   const problems: Problem[] = [];
-  let pieces = decoding.segments;
+  let pieces = decoding.segments.filter((piece) => !isSoundLabel(piece.text));
   let resumeSec: number | null = null;
 
   const last = pieces.at(-1);
@@ -322,7 +323,7 @@ async function transcribeRange(
     stats.windows++;
     const outcome = await decodeWithFallbacks(window, tailText(segments), decode, input, stats);
     // A timestamp placed too early makes the next window hear the same words again.
-    segments.push(...trimOverlap(outcome.segments, tailText(segments), "", { anchored: 2, contained: Infinity }));
+    segments.push(...trimOverlap(outcome.segments, tailText(segments), "", { anchored: 2 }));
     cursor = Math.max(outcome.resumeAt, cursor + 1);
     onAdvance?.(cursor);
   }
@@ -375,9 +376,9 @@ interface OverlapRule {
   anchored: number;
   /**
    * An edge found among the neighbour's last (or first) {@link NEAR_EDGE_WORDS} words, of this
-   * many words or more; `Infinity` turns this off.
+   * many words or more (or all of it, when shorter); unset: not checked.
    */
-  contained: number;
+  contained?: number;
 }
 
 /** How far from a neighbour's edge a repeated run may sit: timestamps are off by a few words at most. */
@@ -397,13 +398,15 @@ function trimOverlap(
   const words = normalizedWords(pieces.map((piece) => piece.text).join(" "));
   const previous = normalizedWords(before).slice(-40);
   const next = normalizedWords(after).slice(0, 40);
+  const enough = (run: number, of: number) =>
+    rule.contained !== undefined && run > 0 && run >= Math.min(rule.contained, of);
   let head = overlap(previous, words, rule.anchored);
   const containedHead = longestEdgeIn(words, previous.slice(-NEAR_EDGE_WORDS - words.length));
-  if (containedHead >= Math.min(rule.contained, words.length)) head = Math.max(head, containedHead);
+  if (enough(containedHead, words.length)) head = Math.max(head, containedHead);
   let tail = overlap(words.slice(head), next, rule.anchored);
   const reversed = [...words.slice(head)].reverse();
   const containedTail = longestEdgeIn(reversed, [...next.slice(0, NEAR_EDGE_WORDS + reversed.length)].reverse());
-  if (containedTail >= Math.min(rule.contained, reversed.length)) tail = Math.max(tail, containedTail);
+  if (enough(containedTail, reversed.length)) tail = Math.max(tail, containedTail);
   if (head === 0 && tail === 0) return pieces;
 
   const result = pieces.map((piece) => ({ ...piece }));

@@ -51,6 +51,7 @@ export class SileroVad {
           return readPcm(audio, firstFrame * VAD_FRAME_SAMPLES, count * VAD_FRAME_SAMPLES);
         }),
       );
+      for (const chunk of chunks) levelForVad(chunk);
       for (let step = 0; step < count; step++) {
         for (let lane = 0; lane < lanes; lane++) {
           const row = input.subarray(lane * width, (lane + 1) * width);
@@ -125,5 +126,40 @@ export class VadStream {
     this.state.set(result.stateN!.data as Float32Array);
     this.input.copyWithin(0, VAD_FRAME_SAMPLES);
     return (result.output!.data as Float32Array)[0] ?? 0;
+  }
+}
+
+/** Level the VAD's input is raised to (peak, full scale = 1). */
+const TARGET_PEAK = 0.3;
+/** At most +18 dB. */
+const MAX_GAIN = 8;
+/** Below about −46 dBFS a stretch is room noise, not quiet speech: left as it is. */
+const NOISE_PEAK = 0.005;
+/** Frames on each side that set a frame's gain (about a quarter second). */
+const SPREAD_FRAMES = 8;
+
+/**
+ * Raises quiet stretches (a distant or soft-spoken word between loud ones) towards a common
+ * level, in place, frame by frame: Silero misses speech well below the rest of the file. Only
+ * the VAD's copy of the audio is changed; Whisper hears the original.
+ */
+export function levelForVad(samples: Float32Array): void {
+  const frames = Math.ceil(samples.length / VAD_FRAME_SAMPLES);
+  const peaks = new Float32Array(frames);
+  for (let frame = 0; frame < frames; frame++) {
+    let peak = 0;
+    const end = Math.min(samples.length, (frame + 1) * VAD_FRAME_SAMPLES);
+    for (let i = frame * VAD_FRAME_SAMPLES; i < end; i++) peak = Math.max(peak, Math.abs(samples[i]!));
+    peaks[frame] = peak;
+  }
+  for (let frame = 0; frame < frames; frame++) {
+    let local = 0;
+    for (let other = Math.max(0, frame - SPREAD_FRAMES); other <= Math.min(frames - 1, frame + SPREAD_FRAMES); other++) {
+      local = Math.max(local, peaks[other]!);
+    }
+    if (local < NOISE_PEAK || local >= TARGET_PEAK) continue;
+    const gain = Math.min(MAX_GAIN, TARGET_PEAK / local);
+    const end = Math.min(samples.length, (frame + 1) * VAD_FRAME_SAMPLES);
+    for (let i = frame * VAD_FRAME_SAMPLES; i < end; i++) samples[i] = samples[i]! * gain;
   }
 }

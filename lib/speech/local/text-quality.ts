@@ -85,3 +85,12 @@ function sameRun(words: readonly string[], a: number, b: number, size: number): 
   for (let i = 0; i < size; i++) if (words[a + i] !== words[b + i]) return false;
   return true;
 }
+
+/**
+ * True for Whisper's sound labels rather than words: "[BLANK_AUDIO]", "(music)", "[Applause]",
+ * "♪ ♪". They describe what was heard, so they never go into a transcript.
+ */
+export function isSoundLabel(text: string): boolean {
+  const rest = text.replace(/\[[^\]]*\]|\([^)]*\)|\*[^*]*\*|[♪♫♬]/gu, "");
+  return rest !== text && normalizedWords(rest).length === 0;
+}
