@@ -4,7 +4,7 @@ import path from "node:path";
 import { int16ToFloat32 } from "@/lib/audio/pcm";
 import { inspectWav } from "@/lib/audio/wav";
 import { resolvePackageFile, vadSource } from "@/lib/speech/local/model-files";
-import { SileroVad, VAD_FRAME_SAMPLES } from "@/lib/speech/local/silero-vad";
+import { levelForVad, SileroVad, VAD_FRAME_SAMPLES } from "@/lib/speech/local/silero-vad";
 import { findSpeech, planWindows, type WindowPlanOptions } from "@/lib/speech/local/windows";
 
 const sampleRate = 16_000;
@@ -144,15 +144,24 @@ describe("SileroVad.detect (batched lanes over a decoded file)", () => {
       durationSec: jfk.length / 16000,
     };
     try {
+      // detect() raises quiet stretches before the VAD hears them.
+      const levelled = Float32Array.from(jfk);
+      levelForVad(levelled);
       const stream = vad.createStream();
-      const expected = [...(await stream.push(jfk)), ...(await stream.flush())];
+      const expected = [...(await stream.push(levelled)), ...(await stream.flush())];
       const oneLane = await vad.detect(audio);
       expect(oneLane.length).toBe(Math.ceil(jfk.length / VAD_FRAME_SAMPLES));
       oneLane.forEach((p, i) => expect(p).toBeCloseTo(expected[i]!, 4));
-      // Several lanes each restart their state, so only the speech decisions must agree.
+      // Several lanes each restart their state (a few borderline frames after each start flip), so
+      // only the speech decisions must agree.
       const lanes = await vad.detect(audio, { minLaneSec: 2, maxLanes: 4 });
       const agree = Array.from(lanes).filter((p, i) => p >= 0.5 === expected[i]! >= 0.5).length;
-      expect(agree / lanes.length).toBeGreaterThan(0.95);
+      expect(agree / lanes.length).toBeGreaterThan(0.9);
+      const quiet = Float32Array.from(jfk, (value) => value / 20);
+      levelForVad(quiet);
+      const peak = quiet.reduce((max, value) => Math.max(max, Math.abs(value)), 0);
+      expect(peak).toBeGreaterThan(0.1);
+      expect(peak).toBeLessThanOrEqual(0.31);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -160,7 +160,7 @@ describe("WhisperTokenizer.segment", () => {
   });
 
   it("spans the whole window when there are no timestamps at all", () => {
-    expect(tokenizer.segment(askNot, 12)).toEqual([{ start: 0, end: 12, text: text(askNot) }]);
+    expect(tokenizer.segment(askNot, 12)).toEqual([{ start: 0, end: 12, text: text(askNot), closed: false }]);
   });
 
   it("starts at the later of two consecutive timestamps", () => {
@@ -175,7 +175,7 @@ describe("WhisperTokenizer.segment", () => {
     expect(afterEnd.map((s) => s.text)).toEqual([text(fellowAmericans)]);
     const openEnded = tokenizer.segment([ts(1), ...fellowAmericans, eot, ...askNot], 20);
     expect(openEnded).toHaveLength(1);
-    expect(openEnded[0]).toMatchObject({ text: text(fellowAmericans), end: 20 });
+    expect(openEnded[0]).toMatchObject({ text: text(fellowAmericans), end: 20, closed: false });
     expect(openEnded[0]!.start).toBeCloseTo(1, 10);
   });
 
@@ -191,7 +191,7 @@ describe("WhisperTokenizer.segment", () => {
 
   it("keeps segments inside the window", () => {
     const segments = tokenizer.segment([ts(0), ...fellowAmericans, ts(20)], 10);
-    expect(segments).toEqual([{ start: 0, end: 10, text: text(fellowAmericans) }]);
+    expect(segments).toEqual([{ start: 0, end: 10, text: text(fellowAmericans), closed: true }]);
   });
 
   it("produces no segment for empty text", () => {

@@ -46,12 +46,19 @@ export class SileroVad {
       options.signal?.throwIfAborted();
       const count = Math.min(stepFrames, laneFrames - block);
       const chunks = await Promise.all(
-        Array.from({ length: lanes }, (_, lane) => {
+        Array.from({ length: lanes }, async (_, lane) => {
+          // Read a margin on each side so that the level of a frame never depends on where a block starts.
           const firstFrame = lane * laneFrames + block;
-          return readPcm(audio, firstFrame * VAD_FRAME_SAMPLES, count * VAD_FRAME_SAMPLES);
+          const before = Math.min(SPREAD_FRAMES, firstFrame);
+          const samples = await readPcm(
+            audio,
+            (firstFrame - before) * VAD_FRAME_SAMPLES,
+            (before + count + SPREAD_FRAMES) * VAD_FRAME_SAMPLES,
+          );
+          levelForVad(samples);
+          return samples.subarray(before * VAD_FRAME_SAMPLES, (before + count) * VAD_FRAME_SAMPLES);
         }),
       );
-      for (const chunk of chunks) levelForVad(chunk);
       for (let step = 0; step < count; step++) {
         for (let lane = 0; lane < lanes; lane++) {
           const row = input.subarray(lane * width, (lane + 1) * width);
