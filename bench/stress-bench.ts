@@ -129,7 +129,8 @@ export async function runStressBench(options: {
 
   const concats = files.filter((file) => file.kind === "concat");
   const used = new Map<string, number>();
-  for (const file of concats) for (const piece of file.pieces) used.set(piece.clipId, (used.get(piece.clipId) ?? 0) + 1);
+  for (const file of concats)
+    for (const piece of file.pieces) used.set(piece.clipId, (used.get(piece.clipId) ?? 0) + 1);
   let clipByClipWer: number | null = null;
   let concatWer: number | null = null;
   if (concats.length > 0) {
@@ -140,13 +141,20 @@ export async function runStressBench(options: {
     const clips = options.clips.filter((clip) => used.has(clip.id));
     const repeated = (pick: (clip: StressClip) => string) =>
       clips.flatMap((clip) => Array.from({ length: used.get(clip.id)! }, () => pick(clip))).join("\n");
-    clipByClipWer = round(scoreWer(repeated((clip) => clip.text), repeated((clip) => byClip.get(clip.id)!)) * 100, 2);
+    clipByClipWer = round(
+      scoreWer(
+        repeated((clip) => clip.text),
+        repeated((clip) => byClip.get(clip.id)!),
+      ) * 100,
+      2,
+    );
     const references = concats.map((file) => file.reference).join("\n");
     const hypotheses = concats.map((file) => texts.get(file.id) ?? "").join("\n");
     concatWer = round(scoreWer(references, hypotheses) * 100, 2);
   }
 
-  const sum = (pick: (report: StressFileReport) => number) => reports.reduce((total, report) => total + pick(report), 0);
+  const sum = (pick: (report: StressFileReport) => number) =>
+    reports.reduce((total, report) => total + pick(report), 0);
   return {
     files: reports,
     summary: {

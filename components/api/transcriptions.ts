@@ -69,6 +69,11 @@ export function parseTranscript(value: unknown): Transcript | undefined {
     updatedAt: str(value.updatedAt),
     etag: typeof value.etag === "string" && value.etag ? value.etag : undefined,
     processingMs: typeof value.processingMs === "number" ? value.processingMs : undefined,
+    uncovered: Array.isArray(value.uncovered)
+      ? value.uncovered
+          .filter(isObject)
+          .map((gap) => ({ start: num(gap.start), end: num(gap.end), reason: "no_words" as const }))
+      : undefined,
   };
 }
 

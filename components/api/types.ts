@@ -4,13 +4,21 @@
  */
 import type { OutboxEntry } from "@/lib/email/types";
 import type { JobStatus } from "@/lib/jobs/types";
-import type { Segment } from "@/lib/speech/types";
+import type { Segment, UncoveredSpeech } from "@/lib/speech/types";
 import type { Page, RecordingMetadata } from "@/lib/storage/types";
 import type { TranscriptListItem } from "@/lib/transcripts/library";
 import type { TranscriptionView } from "@/lib/transcripts/transcriptions";
 import type { Transcript } from "@/lib/transcripts/types";
 
-export type { JobStatus, OutboxEntry as OutboxMessage, Page, Segment, Transcript, TranscriptListItem };
+export type {
+  JobStatus,
+  OutboxEntry as OutboxMessage,
+  Page,
+  Segment,
+  Transcript,
+  TranscriptListItem,
+  UncoveredSpeech,
+};
 export type Recording = RecordingMetadata;
 export type JobSnapshot = TranscriptionView;
 export type OutboxAttachment = OutboxEntry["attachments"][number];

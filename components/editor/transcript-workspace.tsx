@@ -7,6 +7,7 @@ import type { Transcript } from "@/components/api/types";
 import { AudioPlayer } from "@/components/shared/audio-player";
 import { countWords } from "@/components/shared/format";
 import { SegmentList } from "@/components/shared/segment-list";
+import { UncoveredNote } from "@/components/shared/uncovered-note";
 import { TranscriptMeta } from "@/components/shared/transcript-meta";
 import { EmailAction } from "@/components/email/email-action";
 import { useModifierKey } from "@/components/shared/use-modifier-key";
@@ -231,7 +232,8 @@ export function TranscriptWorkspace({ transcript }: TranscriptWorkspaceProps) {
                   label={displayTitle}
                 />
               </div>
-              <div className="p-5 pt-4">
+              <div className="flex flex-col gap-4 p-5 pt-4">
+                <UncoveredNote uncovered={saved.uncovered} onPlay={playback.seekAndPlay} />
                 <SegmentList
                   segments={draft.segments}
                   activeIndex={playback.activeIndex}

@@ -11,6 +11,7 @@ import { useUnsavedChangesWarning } from "@/components/editor/use-unsaved-change
 import { AudioPlayer } from "@/components/shared/audio-player";
 import { countWords, downloadBaseName } from "@/components/shared/format";
 import { SegmentList } from "@/components/shared/segment-list";
+import { UncoveredNote } from "@/components/shared/uncovered-note";
 import { TranscriptMeta } from "@/components/shared/transcript-meta";
 import { useModifierKey } from "@/components/shared/use-modifier-key";
 import { useSpaceToPlay, useSyncedPlayback } from "@/components/shared/use-synced-playback";
@@ -196,6 +197,7 @@ export function TranscriptEditor({
                 {text !== saved.text ? " Your edits are shown here; save to keep them." : ""}
               </p>
             ) : null}
+            <UncoveredNote uncovered={saved.uncovered} onPlay={hasAudio ? playback.seekAndPlay : undefined} />
             <SegmentList
               segments={draft.segments}
               activeIndex={playback.activeIndex}

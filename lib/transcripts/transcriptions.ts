@@ -261,6 +261,7 @@ async function transcribeRecording(job: TranscriptionJob, context: JobContext, s
       createdAt: job.createdAt,
       updatedAt: now,
       processingMs: Date.now() - started,
+      ...(result.uncovered?.length ? { uncovered: result.uncovered } : {}),
     });
   } finally {
     await removeAll([source, pcmPath]);

@@ -1,4 +1,4 @@
-import type { Segment } from "@/lib/speech/types";
+import type { Segment, UncoveredSpeech } from "@/lib/speech/types";
 
 /** Settings chosen for a transcription. */
 export interface TranscriptSettings {
@@ -24,4 +24,9 @@ export interface Transcript {
   etag?: string;
   /** Wall-clock milliseconds spent decoding and transcribing. */
   processingMs?: number;
+  /**
+   * Stretches where the engine heard speech but found no words (noise, music, a cough), so that
+   * a reader knows the transcript is silent there on purpose. Absent when there were none.
+   */
+  uncovered?: UncoveredSpeech[];
 }

@@ -149,6 +149,7 @@ function transcript(overrides: Partial<NewTranscript> = {}): NewTranscript {
     createdAt: now,
     updatedAt: now,
     processingMs: 1_234,
+    uncovered: [{ start: 3.2, end: 4.6, reason: "no_words" }],
     ...overrides,
   };
 }
@@ -350,11 +351,13 @@ describe("TranscriptStore (Table Storage)", () => {
     const bare = transcript({ settings: { language: "en-US", diarize: false }, segments: [], text: "" });
     delete bare.summary;
     delete bare.processingMs;
+    delete bare.uncovered;
     const saved = await storage.transcripts.create(owner, bare);
     const loaded = await storage.transcripts.get(owner, bare.id);
     expect(loaded).toEqual({ ...bare, etag: saved.etag });
     expect(loaded).not.toHaveProperty("summary");
     expect(loaded).not.toHaveProperty("processingMs");
+    expect(loaded).not.toHaveProperty("uncovered");
   });
 
   it("refuses to create the same id twice with `conflict` and keeps the first", async () => {

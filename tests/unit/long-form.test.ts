@@ -1,8 +1,4 @@
-import {
-  transcribeLongForm,
-  type DecodeRequest,
-  type WindowDecoding,
-} from "@/lib/speech/local/long-form";
+import { transcribeLongForm, type DecodeRequest, type WindowDecoding } from "@/lib/speech/local/long-form";
 import type { TokenSegment } from "@/lib/speech/local/tokenizer";
 import type { WindowPlanOptions } from "@/lib/speech/local/windows";
 import { findRepetition, isLoop, normalizedWords } from "@/lib/speech/local/text-quality";
@@ -37,7 +33,11 @@ function makeAudio(sentences: number[], pause = 1, lead = 0.5) {
   const totalSamples = Math.round(totalSec * sampleRate);
   const probabilities = new Float32Array(Math.ceil(totalSamples / frameSamples)).fill(0.02);
   for (const word of words) {
-    probabilities.fill(0.9, Math.floor((word.start * sampleRate) / frameSamples), Math.ceil((word.end * sampleRate) / frameSamples));
+    probabilities.fill(
+      0.9,
+      Math.floor((word.start * sampleRate) / frameSamples),
+      Math.ceil((word.end * sampleRate) / frameSamples),
+    );
   }
   return { words, probabilities, totalSamples };
 }
@@ -128,7 +128,13 @@ describe("transcribeLongForm", () => {
       const segments = hear(audio.words, request);
       const last = segments.at(-1);
       // The last phrase comes back truncated and without a closing timestamp.
-      if (segments.length > 1 && last) segments[segments.length - 1] = { ...last, text: last.text.split(" ")[0]!, end: request.window.end / sampleRate, closed: false };
+      if (segments.length > 1 && last)
+        segments[segments.length - 1] = {
+          ...last,
+          text: last.text.split(" ")[0]!,
+          end: request.window.end / sampleRate,
+          closed: false,
+        };
       return clean(segments);
     });
     expectAllWords(textOf(result), audio.words);
@@ -141,7 +147,14 @@ describe("transcribeLongForm", () => {
       if (call === 1) {
         // Two words, no closing timestamp: claims the whole 28 s window.
         const windowSec = (request.window.end - request.window.start) / sampleRate;
-        return clean([{ start: 0, end: windowSec, text: segments[0]!.text.split(" ").slice(0, 2).join(" "), closed: false }]);
+        return clean([
+          {
+            start: 0,
+            end: windowSec,
+            text: segments[0]!.text.split(" ").slice(0, 2).join(" "),
+            closed: false,
+          },
+        ]);
       }
       return clean(segments);
     });
@@ -154,7 +167,11 @@ describe("transcribeLongForm", () => {
     const audio = makeAudio([20]);
     const result = await run(audio, (request) => {
       if (!request.beams) {
-        return { segments: [{ start: 0, end: 8, text: Array(80).fill("fellow").join(" "), closed: false }], avgLogProb: -0.2, finished: false };
+        return {
+          segments: [{ start: 0, end: 8, text: Array(80).fill("fellow").join(" "), closed: false }],
+          avgLogProb: -0.2,
+          finished: false,
+        };
       }
       return clean(hear(audio.words, request));
     });
@@ -165,7 +182,16 @@ describe("transcribeLongForm", () => {
 
   it("cuts a loop that every fallback repeats, and keeps the words around it", async () => {
     const audio = makeAudio([10]);
-    const result = await run(audio, () => clean([{ start: 0.5, end: 4.5, text: "And so my fellow fellow fellow fellow fellow fellow fellow fellow Americans", closed: true }]));
+    const result = await run(audio, () =>
+      clean([
+        {
+          start: 0.5,
+          end: 4.5,
+          text: "And so my fellow fellow fellow fellow fellow fellow fellow fellow Americans",
+          closed: true,
+        },
+      ]),
+    );
     expect(result.stats.loopsCut).toBeGreaterThan(0);
     const text = textOf(result);
     expect(isLoop(findRepetition(normalizedWords(text)))).toBe(false);
@@ -175,7 +201,9 @@ describe("transcribeLongForm", () => {
   it("cuts a whole sentence said again and again", async () => {
     const audio = makeAudio([12]);
     const sentence = "ask not what your country can do for you";
-    const result = await run(audio, () => clean([{ start: 0.5, end: 5.3, text: Array(5).fill(sentence).join(" "), closed: true }]));
+    const result = await run(audio, () =>
+      clean([{ start: 0.5, end: 5.3, text: Array(5).fill(sentence).join(" "), closed: true }]),
+    );
     expect(normalizedWords(textOf(result))).toEqual(normalizedWords(sentence));
   });
 
@@ -186,7 +214,10 @@ describe("transcribeLongForm", () => {
     const echo = (start: number): TokenSegment => ({ start, end: start + 1, text: sentence, closed: false });
     const result = await run(audio, (request) =>
       request.window.start / sampleRate < 3
-        ? clean([{ start: 0.5 - request.window.start / sampleRate, end: 3.7, text: sentence, closed: true }, echo(3.8)])
+        ? clean([
+            { start: 0.5 - request.window.start / sampleRate, end: 3.7, text: sentence, closed: true },
+            echo(3.8),
+          ])
         : clean([echo(0.1)]),
     );
     const words = normalizedWords(textOf(result));
@@ -218,7 +249,11 @@ describe("transcribeLongForm", () => {
     const audio = makeAudio([10, 6, 10], 1.5);
     const noise = audio.words.slice(10, 16);
     const result = await run(audio, (request) =>
-      clean(hear(audio.words, request).filter((segment) => !noise.some((word) => segment.text.split(" ").includes(word.text)))),
+      clean(
+        hear(audio.words, request).filter(
+          (segment) => !noise.some((word) => segment.text.split(" ").includes(word.text)),
+        ),
+      ),
     );
     expect(result.uncovered).toHaveLength(1);
     expect(result.uncovered[0]!.reason).toBe("no_words");
@@ -258,15 +293,21 @@ describe("transcribeLongForm", () => {
   it("reports progress up to 1 and stops when aborted", async () => {
     const audio = makeAudio([30, 30, 30]);
     const progress: number[] = [];
-    await run(audio, (request) => clean(hear(audio.words, request)), { onProgress: (fraction) => progress.push(fraction) });
+    await run(audio, (request) => clean(hear(audio.words, request)), {
+      onProgress: (fraction) => progress.push(fraction),
+    });
     expect(progress.at(-1)).toBe(1);
     expect([...progress].sort((a, b) => a - b)).toEqual(progress);
 
     const controller = new AbortController();
-    const aborted = run(audio, (request, call) => {
-      if (call === 2) controller.abort(new Error("cancelled"));
-      return clean(hear(audio.words, request));
-    }, { signal: controller.signal });
+    const aborted = run(
+      audio,
+      (request, call) => {
+        if (call === 2) controller.abort(new Error("cancelled"));
+        return clean(hear(audio.words, request));
+      },
+      { signal: controller.signal },
+    );
     await expect(aborted).rejects.toThrow("cancelled");
   });
 });

@@ -39,8 +39,12 @@ describe("findRepetition and isLoop", () => {
 
 describe("collapseLoops", () => {
   it("keeps one of each looping run and the original spelling of the rest", () => {
-    expect(collapseLoops("And so my fellow fellow fellow fellow fellow, Americans.")).toBe("And so my fellow Americans.");
-    expect(collapseLoops("Ask not. Ask not. Ask not. Ask not. What you can do.")).toBe("Ask not. What you can do.");
+    expect(collapseLoops("And so my fellow fellow fellow fellow fellow, Americans.")).toBe(
+      "And so my fellow Americans.",
+    );
+    expect(collapseLoops("Ask not. Ask not. Ask not. Ask not. What you can do.")).toBe(
+      "Ask not. What you can do.",
+    );
   });
 
   it("changes nothing without a loop", () => {
@@ -51,7 +55,8 @@ describe("collapseLoops", () => {
 
 describe("compressionRatio", () => {
   it("is low for speech and high for a loop", () => {
-    const speech = "The earliest book printed with movable type, the aforesaid Gutenberg Bible, is printed in letters which are an exact imitation of the more formal ecclesiastical writing.";
+    const speech =
+      "The earliest book printed with movable type, the aforesaid Gutenberg Bible, is printed in letters which are an exact imitation of the more formal ecclesiastical writing.";
     expect(compressionRatio(speech)).toBeLessThan(1.8);
     expect(compressionRatio("fellow ".repeat(60))).toBeGreaterThan(2.4);
     expect(compressionRatio("")).toBe(0);
@@ -60,7 +65,14 @@ describe("compressionRatio", () => {
 
 describe("isSoundLabel", () => {
   it("recognises Whisper's descriptions of sounds", () => {
-    for (const label of ["[BLANK_AUDIO]", "(music)", " [Applause] ", "♪ ♪", "(upbeat music) [laughs]", "*coughs*"]) {
+    for (const label of [
+      "[BLANK_AUDIO]",
+      "(music)",
+      " [Applause] ",
+      "♪ ♪",
+      "(upbeat music) [laughs]",
+      "*coughs*",
+    ]) {
       expect(isSoundLabel(label)).toBe(true);
     }
   });

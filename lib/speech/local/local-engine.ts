@@ -1,13 +1,7 @@
 import { readPcm, type PcmAudio } from "@/lib/audio/pcm";
 import { AppError } from "@/lib/http/errors";
 import { TaskQueue } from "@/lib/util/serial-queue";
-import type {
-  EngineInfo,
-  EngineStatus,
-  SpeechEngine,
-  SpeechResult,
-  TranscribeOptions,
-} from "../types";
+import type { EngineInfo, EngineStatus, SpeechEngine, SpeechResult, TranscribeOptions } from "../types";
 import { resolvePackageFile, vadSource } from "./model-files";
 import { prepareWhisperModel } from "./prepare-model";
 import { SileroVad, VAD_FRAME_SAMPLES } from "./silero-vad";
@@ -133,8 +127,4 @@ export class LocalWhisperEngine implements SpeechEngine {
       onProgress: options.onProgress,
     });
   }
-}
-
-function round(seconds: number): number {
-  return Math.round(seconds * 100) / 100;
 }

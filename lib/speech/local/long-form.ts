@@ -197,7 +197,11 @@ function assess(
   pieces = pieces.map((piece) => {
     // A span far too long for its words has lost speech: keep what the words plausibly cover.
     const words = countWords(piece.text);
-    const spoken = speechSeconds(input, window.start + piece.start * sampleRate, window.start + piece.end * sampleRate);
+    const spoken = speechSeconds(
+      input,
+      window.start + piece.start * sampleRate,
+      window.start + piece.end * sampleRate,
+    );
     if (words >= spoken * MIN_WORDS_PER_SPEECH_SEC - 1) return piece;
     shrunk = true;
     return { ...piece, end: Math.min(piece.end, piece.start + Math.max(1, words / 2.5)) };
@@ -216,7 +220,11 @@ function assess(
   if (isLoop(findRepetition(words)) || compressionRatio(text) > MAX_COMPRESSION_RATIO) {
     problems.push("repetition");
   }
-  if (pieces.some((piece, index) => isEcho(piece, [before, ...pieces.slice(0, index).map((p) => p.text)].join(" ")))) {
+  if (
+    pieces.some((piece, index) =>
+      isEcho(piece, [before, ...pieces.slice(0, index).map((p) => p.text)].join(" ")),
+    )
+  ) {
     problems.push("echo");
   }
   const spoken = speechSeconds(input, window.start, window.start + resumeSec * sampleRate);
@@ -303,7 +311,8 @@ export function findUncoveredSpeech(
 }
 
 function pushGap(gaps: AudioWindow[], start: number, end: number, input: LongFormInput): void {
-  if (speechSeconds(input, start, end) >= MIN_GAP_SEC) gaps.push({ start: Math.round(start), end: Math.round(end) });
+  if (speechSeconds(input, start, end) >= MIN_GAP_SEC)
+    gaps.push({ start: Math.round(start), end: Math.round(end) });
 }
 
 /** Decodes `range` window by window, each planned from where the last one really ended. */
@@ -405,7 +414,10 @@ function trimOverlap(
   if (enough(containedHead, words.length)) head = Math.max(head, containedHead);
   let tail = overlap(words.slice(head), next, rule.anchored);
   const reversed = [...words.slice(head)].reverse();
-  const containedTail = longestEdgeIn(reversed, [...next.slice(0, NEAR_EDGE_WORDS + reversed.length)].reverse());
+  const containedTail = longestEdgeIn(
+    reversed,
+    [...next.slice(0, NEAR_EDGE_WORDS + reversed.length)].reverse(),
+  );
   if (enough(containedTail, reversed.length)) tail = Math.max(tail, containedTail);
   if (head === 0 && tail === 0) return pieces;
 

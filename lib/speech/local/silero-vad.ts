@@ -161,7 +161,11 @@ export function levelForVad(samples: Float32Array): void {
   }
   for (let frame = 0; frame < frames; frame++) {
     let local = 0;
-    for (let other = Math.max(0, frame - SPREAD_FRAMES); other <= Math.min(frames - 1, frame + SPREAD_FRAMES); other++) {
+    for (
+      let other = Math.max(0, frame - SPREAD_FRAMES);
+      other <= Math.min(frames - 1, frame + SPREAD_FRAMES);
+      other++
+    ) {
       local = Math.max(local, peaks[other]!);
     }
     if (local < NOISE_PEAK || local >= TARGET_PEAK) continue;

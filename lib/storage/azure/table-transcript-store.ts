@@ -3,7 +3,7 @@ import { odata, type TableClient, type TableEntityResult } from "@azure/data-tab
 import type { ContainerClient } from "@azure/storage-blob";
 import { AppError } from "@/lib/http/errors";
 import { logger } from "@/lib/log";
-import type { Segment } from "@/lib/speech/types";
+import type { Segment, UncoveredSpeech } from "@/lib/speech/types";
 import type { TranscriptSettings } from "@/lib/transcripts/types";
 import type { Page, StoredTranscript, TranscriptHeader, TranscriptStore } from "../types";
 import { mapStorageError } from "./storage-errors";
@@ -14,6 +14,8 @@ import { mapStorageError } from "./storage-errors";
  */
 export const INLINE_PROPERTY_LIMIT = 30_000;
 const PREVIEW_LENGTH = 2_000;
+/** Keeps the list well inside one 64 KiB property. */
+const MAX_UNCOVERED = 500;
 
 interface TranscriptEntity {
   partitionKey: string;
@@ -27,6 +29,8 @@ interface TranscriptEntity {
   createdAt: string;
   updatedAt: string;
   processingMs?: number;
+  /** JSON list of stretches of speech with no words (small: times only). */
+  uncovered?: string;
   /** Inline body, when it fits. */
   text?: string;
   segments?: string;
@@ -181,6 +185,9 @@ export class TableTranscriptStore implements TranscriptStore {
       createdAt: transcript.createdAt,
       updatedAt: transcript.updatedAt,
       ...(transcript.processingMs !== undefined ? { processingMs: transcript.processingMs } : {}),
+      ...(transcript.uncovered?.length
+        ? { uncovered: JSON.stringify(transcript.uncovered.slice(0, MAX_UNCOVERED)) }
+        : {}),
     };
     if (fits) {
       return {
@@ -232,6 +239,7 @@ export class TableTranscriptStore implements TranscriptStore {
       ...(body.summary ? { summary: body.summary } : {}),
       settings: JSON.parse(entity.settings) as TranscriptSettings,
       ...(entity.processingMs !== undefined ? { processingMs: entity.processingMs } : {}),
+      ...(entity.uncovered ? { uncovered: JSON.parse(entity.uncovered) as UncoveredSpeech[] } : {}),
     };
   }
 
