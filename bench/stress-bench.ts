@@ -27,7 +27,7 @@ export interface StressFileReport {
   /** Longest run of one word or phrase repeated back to back. */
   longestRepeat: { ngram: string; repeats: number } | null;
   /** Clips (not cut short) with no transcript over them. */
-  uncoveredPieces: string[];
+  uncoveredPieces: { clipId: string; start: number; end: number }[];
   /** Speech the engine itself reports as not transcribed. */
   engineUncovered: NonNullable<SpeechResult["uncovered"]>;
   decoding: SpeechResult["decoding"] | null;
@@ -116,7 +116,11 @@ export async function runStressBench(options: {
       words,
       maxWords: file.maxWords,
       longestRepeat: repetition ? { ngram: repetition.ngram, repeats: repetition.repeats } : null,
-      uncoveredPieces: coverage.uncovered.map(({ piece }) => `${piece.clipId}@${round(piece.start, 1)}s`),
+      uncoveredPieces: coverage.uncovered.map(({ piece }) => ({
+        clipId: piece.clipId,
+        start: round(piece.start, 2),
+        end: round(piece.end, 2),
+      })),
       engineUncovered: result.uncovered ?? [],
       decoding: result.decoding ?? null,
       loop,
