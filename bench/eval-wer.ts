@@ -1,5 +1,6 @@
 // npm run bench:wer: transcribes every recording of the shared evaluation set that has a reference
-// and scores it with the set's own scorer (WER per file and overall), printed as JSON.
+// and scores it with the set's own scorer (WER per file and overall), then the stress set's
+// concatenations against the same clips one by one, printed as JSON.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -7,6 +8,8 @@ import path from "node:path";
 import { decodeToPcm } from "@/lib/audio/ffmpeg";
 import { getConfig } from "@/lib/config";
 import { createSpeechEngine } from "@/lib/speech";
+import { createWerScorer } from "./score";
+import { benchStressSet } from "./stress-bench";
 
 const evalDir = path.resolve(__dirname, "..", "..", "shared", "eval");
 
@@ -49,6 +52,7 @@ async function main() {
       encoding: "utf8",
     });
     const overall = /OVERALL WER\s+([\d.]+)%/.exec(report);
+    const stress = await benchStressSet({ engine, workDir, scoreWer: createWerScorer(workDir) });
     console.log(
       JSON.stringify(
         {
@@ -57,6 +61,16 @@ async function main() {
           realTimeFactor: Math.round((audioSec / elapsedSec) * 10) / 10,
           overallWer: overall ? Number(overall[1]) : null,
           report: report.trim().split("\n"),
+          stress: {
+            concatWer: stress.summary.concatWer,
+            clipByClipWer: stress.summary.clipByClipWer,
+            concatenations: stress.files
+              .filter((file) => file.kind === "concat")
+              .map((file) => ({ id: file.id, format: file.format, audioSec: file.audioSec, wer: file.wer })),
+            uncoveredPieces: stress.summary.uncoveredPieces,
+            loops: stress.summary.loops,
+            failedFiles: stress.summary.failedFiles,
+          },
         },
         null,
         2,

@@ -7,30 +7,13 @@ import path from "node:path";
 import { decodeToPcm, resolveFfmpeg } from "@/lib/audio/ffmpeg";
 import { getConfig } from "@/lib/config";
 import { createSpeechEngine } from "@/lib/speech";
-import { wordErrorRate } from "../tests/helpers/wer";
 import { buildIfNeeded } from "../scripts/build-if-needed";
+import { createWerScorer, sharedEvalDir } from "./score";
+import { benchStressSet, type StressReport } from "./stress-bench";
 
 const root = path.resolve(__dirname, "..");
-const sharedEval = path.resolve(root, "..", "shared", "eval");
-const evalDir = path.join(sharedEval, "hard");
+const evalDir = path.join(sharedEvalDir, "hard");
 
-/**
- * WER with the evaluation set's own scorer (it also normalises numbers: "1462" = "fourteen sixty
- * two") when it is there; otherwise the simpler one the tests use.
- */
-function scoreWer(reference: string, hypothesis: string, workDir: string): number {
-  const scorer = path.join(sharedEval, "score.mjs");
-  if (fs.existsSync(scorer)) {
-    const ref = path.join(workDir, "ref.txt");
-    const hyp = path.join(workDir, "hyp.txt");
-    fs.writeFileSync(ref, reference);
-    fs.writeFileSync(hyp, hypothesis);
-    const output = execFileSync(process.execPath, [scorer, "wer", ref, hyp], { encoding: "utf8" });
-    const match = /WER\s+([\d.]+)%/.exec(output);
-    if (match) return Number(match[1]) / 100;
-  }
-  return wordErrorRate(reference, hypothesis);
-}
 const candidates = [
   {
     audio: path.join(evalDir, "long_concat_5min46s.mp3"),
@@ -103,6 +86,7 @@ async function benchEngine(audioPath: string, workDir: string) {
   const result = await engine.transcribe(pcm, { language: "en-US", diarize: false });
   const engineMs = performance.now() - runStart;
   return {
+    engine,
     pcm,
     result,
     modelLoadMs,
@@ -182,6 +166,8 @@ async function main() {
     const reference = input.reference ? fs.readFileSync(input.reference, "utf8") : null;
     const engine = await benchEngine(input.audio, workDir);
     const server = await benchServer(input.audio, workDir);
+    const scoreWer = createWerScorer(workDir);
+    const stress = await benchStressSet({ engine: engine.engine, workDir, scoreWer });
     const audioSec = engine.pcm.durationSec;
     const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
     const results = {
@@ -199,8 +185,10 @@ async function main() {
         ffmpegDecodeMs: round(engine.decodeMs, 0),
         transcribeMs: round(engine.engineMs, 0),
         realTimeFactor: round(audioSec / (engine.engineMs / 1000)),
-        wer: reference ? round(scoreWer(reference, engine.result.text, workDir) * 100, 2) : null,
+        wer: reference ? round(scoreWer(reference, engine.result.text) * 100, 2) : null,
         processRssMb: engine.rssMb,
+        decoding: engine.result.decoding ?? null,
+        uncovered: engine.result.uncovered ?? [],
       },
       endToEnd: {
         serverListeningMs: round(server.listeningMs, 0),
@@ -208,9 +196,10 @@ async function main() {
         uploadAcceptedMs: round(server.acceptedMs, 0),
         uploadToTranscriptMs: round(server.endToEndMs, 0),
         realTimeFactor: round(audioSec / (server.endToEndMs / 1000)),
-        wer: reference ? round(scoreWer(reference, server.transcript.text, workDir) * 100, 2) : null,
+        wer: reference ? round(scoreWer(reference, server.transcript.text) * 100, 2) : null,
         serverPeakRssMb: server.serverPeakRssMb,
       },
+      stress: summarizeStress(stress),
       targets: { endToEndRealTimeFactor: 40, serverPeakRssMb: 700, engineReadyAfterStartMs: 5000 },
     };
     console.log(JSON.stringify(results, null, 2));
@@ -218,6 +207,29 @@ async function main() {
   } finally {
     fs.rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+/** The stress set's totals and one short line of figures per file. */
+function summarizeStress(report: StressReport) {
+  return {
+    ...report.summary,
+    files: report.files.map((file) => ({
+      id: file.id,
+      kind: file.kind,
+      format: file.format,
+      audioSec: file.audioSec,
+      realTimeFactor: file.realTimeFactor,
+      wer: file.wer,
+      words: `${file.words}/${file.maxWords}`,
+      longestRepeat: file.longestRepeat,
+      uncoveredPieces: file.uncoveredPieces,
+      engineUncovered: file.engineUncovered,
+      retried: file.decoding?.retried ?? 0,
+      gapsFilled: file.decoding?.gapsFilled ?? 0,
+      loopsCut: file.decoding?.loopsCut ?? 0,
+      failed: file.failed,
+    })),
+  };
 }
 
 main().catch((error: unknown) => {

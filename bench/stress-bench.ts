@@ -6,9 +6,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { decodeToPcm } from "@/lib/audio/ffmpeg";
+import { getConfig } from "@/lib/config";
 import type { SpeechEngine, SpeechResult } from "@/lib/speech/types";
 import { checkCoverage, countWords, findRepetition } from "./stress-check";
-import type { StressClip, StressFile } from "./stress-set";
+import { generateStressSet, listStressClips, type StressFile } from "./stress-set";
+
+/** Seconds of the file kept around a piece when it is transcribed alone. */
+const PIECE_MARGIN_SEC = 0.15;
 
 /** Word error rate of a hypothesis against a reference, 0..1. */
 export type WerScorer = (reference: string, hypothesis: string) => number;
@@ -40,6 +44,8 @@ export interface StressFileReport {
 /** The whole run, with totals. */
 export interface StressReport {
   files: StressFileReport[];
+  /** The concatenations' reference, transcript as long files, and transcripts piece by piece. */
+  comparison: { reference: string; whole: string; alone: string } | null;
   summary: {
     files: number;
     audioSec: number;
@@ -50,7 +56,10 @@ export interface StressReport {
     loops: number;
     /** WER over all concatenations together. */
     concatWer: number | null;
-    /** WER of the same clips transcribed one by one (each clip weighted by its uses). */
+    /**
+     * WER of the same pieces transcribed one by one: each clip cut out of the concatenation
+     * (same level, same encoding), so that only the long-file decoding differs.
+     */
     clipByClipWer: number | null;
     retriedWindows: number;
     windows: number;
@@ -58,21 +67,42 @@ export interface StressReport {
   };
 }
 
-/** Transcribes one file (any format) with the engine. */
+/** Decodes a file (any format) to 16 kHz PCM and transcribes it; `pieces` are also transcribed alone. */
 export async function transcribeFile(
   engine: SpeechEngine,
   file: string,
   workDir: string,
-  ffmpegPath?: string,
-): Promise<{ result: SpeechResult; ms: number; audioSec: number }> {
+  options: { ffmpegPath?: string; pieces?: readonly { start: number; end: number }[] } = {},
+): Promise<{ result: SpeechResult; ms: number; audioSec: number; pieceTexts: string[] }> {
   const pcmPath = path.join(workDir, `${path.basename(file)}.pcm`);
+  const piecePath = path.join(workDir, `${path.basename(file)}.piece.pcm`);
+  const request = { language: "en-US", diarize: false };
   try {
-    const pcm = await decodeToPcm(file, pcmPath, { maxDurationSec: 4 * 3600, ffmpegPath });
+    const pcm = await decodeToPcm(file, pcmPath, {
+      maxDurationSec: 4 * 3600,
+      ffmpegPath: options.ffmpegPath,
+    });
     const started = performance.now();
-    const result = await engine.transcribe(pcm, { language: "en-US", diarize: false });
-    return { result, ms: performance.now() - started, audioSec: pcm.durationSec };
+    const result = await engine.transcribe(pcm, request);
+    const ms = performance.now() - started;
+    const pieceTexts: string[] = [];
+    const whole = options.pieces?.length ? fs.readFileSync(pcmPath) : null;
+    for (const piece of options.pieces ?? []) {
+      const from = Math.max(0, Math.round((piece.start - PIECE_MARGIN_SEC) * pcm.sampleRate));
+      const to = Math.min(pcm.samples, Math.round((piece.end + PIECE_MARGIN_SEC) * pcm.sampleRate));
+      fs.writeFileSync(piecePath, whole!.subarray(from * 2, to * 2));
+      const alone = {
+        ...pcm,
+        path: piecePath,
+        samples: to - from,
+        durationSec: (to - from) / pcm.sampleRate,
+      };
+      pieceTexts.push((await engine.transcribe(alone, request)).text);
+    }
+    return { result, ms, audioSec: pcm.durationSec, pieceTexts };
   } finally {
     fs.rmSync(pcmPath, { force: true });
+    fs.rmSync(piecePath, { force: true });
   }
 }
 
@@ -83,11 +113,10 @@ function isRunaway(text: string, maxWords: number): boolean {
   return looping || countWords(text) > maxWords;
 }
 
-/** Runs the engine over every file of the set and, for the WER comparison, over every clip used. */
+/** Runs the engine over every file of the set and, for the WER comparison, over every piece of the concatenations. */
 export async function runStressBench(options: {
   engine: SpeechEngine;
   files: readonly StressFile[];
-  clips: readonly StressClip[];
   scoreWer: WerScorer;
   workDir: string;
   ffmpegPath?: string;
@@ -96,10 +125,14 @@ export async function runStressBench(options: {
   const { engine, files, scoreWer, workDir, ffmpegPath } = options;
   const reports: StressFileReport[] = [];
   const texts = new Map<string, string>();
+  const piecesAlone = new Map<string, string>();
   let totalMs = 0;
   let totalAudio = 0;
   for (const file of files) {
-    const { result, ms, audioSec } = await transcribeFile(engine, file.path, workDir, ffmpegPath);
+    const { result, ms, audioSec, pieceTexts } = await transcribeFile(engine, file.path, workDir, {
+      ffmpegPath,
+      pieces: file.kind === "concat" ? file.pieces : [],
+    });
     totalMs += ms;
     totalAudio += audioSec;
     const coverage = checkCoverage(file.pieces, result.segments);
@@ -128,39 +161,27 @@ export async function runStressBench(options: {
     };
     reports.push(report);
     texts.set(file.id, result.text);
+    if (file.kind === "concat") piecesAlone.set(file.id, pieceTexts.join("\n"));
     options.onFile?.(report);
   }
 
   const concats = files.filter((file) => file.kind === "concat");
-  const used = new Map<string, number>();
-  for (const file of concats)
-    for (const piece of file.pieces) used.set(piece.clipId, (used.get(piece.clipId) ?? 0) + 1);
-  let clipByClipWer: number | null = null;
-  let concatWer: number | null = null;
-  if (concats.length > 0) {
-    const byClip = new Map<string, string>();
-    for (const clip of options.clips.filter((candidate) => used.has(candidate.id))) {
-      byClip.set(clip.id, (await transcribeFile(engine, clip.path, workDir, ffmpegPath)).result.text);
-    }
-    const clips = options.clips.filter((clip) => used.has(clip.id));
-    const repeated = (pick: (clip: StressClip) => string) =>
-      clips.flatMap((clip) => Array.from({ length: used.get(clip.id)! }, () => pick(clip))).join("\n");
-    clipByClipWer = round(
-      scoreWer(
-        repeated((clip) => clip.text),
-        repeated((clip) => byClip.get(clip.id)!),
-      ) * 100,
-      2,
-    );
-    const references = concats.map((file) => file.reference).join("\n");
-    const hypotheses = concats.map((file) => texts.get(file.id) ?? "").join("\n");
-    concatWer = round(scoreWer(references, hypotheses) * 100, 2);
-  }
+  const comparison =
+    concats.length > 0
+      ? {
+          reference: concats.map((file) => file.pieces.map((piece) => piece.text).join("\n")).join("\n"),
+          whole: concats.map((file) => texts.get(file.id) ?? "").join("\n"),
+          alone: concats.map((file) => piecesAlone.get(file.id) ?? "").join("\n"),
+        }
+      : null;
+  const concatWer = comparison ? round(scoreWer(comparison.reference, comparison.whole) * 100, 2) : null;
+  const clipByClipWer = comparison ? round(scoreWer(comparison.reference, comparison.alone) * 100, 2) : null;
 
   const sum = (pick: (report: StressFileReport) => number) =>
     reports.reduce((total, report) => total + pick(report), 0);
   return {
     files: reports,
+    comparison,
     summary: {
       files: reports.length,
       audioSec: round(totalAudio, 1),
@@ -180,4 +201,35 @@ export async function runStressBench(options: {
 
 function round(value: number, digits: number): number {
   return Math.round(value * 10 ** digits) / 10 ** digits;
+}
+
+/**
+ * Builds the stress set (deterministic from `seed`) from the shared evaluation clips, or the
+ * project's fixture alone when they are absent, and runs the engine over it.
+ */
+export async function benchStressSet(options: {
+  engine: SpeechEngine;
+  workDir: string;
+  scoreWer: WerScorer;
+  seed?: number;
+  quick?: boolean;
+  onFile?: (report: StressFileReport) => void;
+}): Promise<StressReport> {
+  const config = getConfig();
+  const clips = listStressClips(path.resolve(__dirname, ".."));
+  const files = await generateStressSet({
+    outDir: path.join(options.workDir, "stress-set"),
+    seed: options.seed ?? 1,
+    clips,
+    quick: options.quick,
+    ffmpegPath: config.audio.ffmpegPath,
+  });
+  return runStressBench({
+    engine: options.engine,
+    files,
+    scoreWer: options.scoreWer,
+    workDir: options.workDir,
+    ffmpegPath: config.audio.ffmpegPath,
+    onFile: options.onFile,
+  });
 }

@@ -23,3 +23,36 @@ export function wordErrorRate(reference: string, hypothesis: string): number {
   }
   return previous[hyp.length]! / ref.length;
 }
+
+/**
+ * Reference words the hypothesis leaves out altogether (deletions of a minimum-edit alignment;
+ * a misheard word is a substitution, not a deletion).
+ */
+export function droppedWords(reference: string, hypothesis: string): number {
+  const ref = normalizeWords(reference);
+  const hyp = normalizeWords(hypothesis);
+  // cost[i][j] = edits to turn ref[0..i) into hyp[0..j); kept whole for the backtrace.
+  const cost = Array.from({ length: ref.length + 1 }, (_, i) =>
+    Array.from({ length: hyp.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= ref.length; i++) {
+    for (let j = 1; j <= hyp.length; j++) {
+      const same = ref[i - 1] === hyp[j - 1] ? 0 : 1;
+      cost[i]![j] = Math.min(cost[i - 1]![j]! + 1, cost[i]![j - 1]! + 1, cost[i - 1]![j - 1]! + same);
+    }
+  }
+  let deletions = 0;
+  for (let i = ref.length, j = hyp.length; i > 0 || j > 0;) {
+    const here = cost[i]![j]!;
+    if (i > 0 && j > 0 && here === cost[i - 1]![j - 1]! + (ref[i - 1] === hyp[j - 1] ? 0 : 1)) {
+      i--;
+      j--;
+    } else if (j > 0 && here === cost[i]![j - 1]! + 1) {
+      j--;
+    } else {
+      deletions++;
+      i--;
+    }
+  }
+  return deletions;
+}

@@ -1,6 +1,5 @@
 import {
   collapseLoops,
-  compressionRatio,
   countWords,
   findRepetition,
   isLoop,
@@ -50,16 +49,6 @@ describe("collapseLoops", () => {
   it("changes nothing without a loop", () => {
     const text = "No, no, no. It was very very good.";
     expect(collapseLoops(text)).toBe(text);
-  });
-});
-
-describe("compressionRatio", () => {
-  it("is low for speech and high for a loop", () => {
-    const speech =
-      "The earliest book printed with movable type, the aforesaid Gutenberg Bible, is printed in letters which are an exact imitation of the more formal ecclesiastical writing.";
-    expect(compressionRatio(speech)).toBeLessThan(1.8);
-    expect(compressionRatio("fellow ".repeat(60))).toBeGreaterThan(2.4);
-    expect(compressionRatio("")).toBe(0);
   });
 });
 

@@ -1,7 +1,6 @@
 import type { DecodingStats, Segment, UncoveredSpeech } from "../types";
 import {
   collapseLoops,
-  compressionRatio,
   countWords,
   findRepetition,
   isLoop,
@@ -59,7 +58,6 @@ const MIN_WORDS_PER_SPEECH_SEC = 1.2;
 const MAX_WORDS_PER_SEC = 5;
 /** What a cut-down segment keeps: a brisk speaking rate. */
 const KEPT_WORDS_PER_SEC = 4;
-const MAX_COMPRESSION_RATIO = 2.4;
 const MIN_AVG_LOG_PROB = -1;
 const FALLBACK_BEAMS = 4;
 
@@ -71,6 +69,8 @@ interface Assessment {
   segments: TokenSegment[];
   /** Sample where the next window should start. */
   resumeAt: number;
+  /** Sample up to which the decoder heard audio (the decoded window's end). */
+  heardUntil: number;
   problems: Problem[];
   avgLogProb: number;
 }
@@ -217,9 +217,9 @@ function assess(
 
   const text = pieces.map((piece) => piece.text).join(" ");
   const words = normalizedWords(text);
-  if (isLoop(findRepetition(words)) || compressionRatio(text) > MAX_COMPRESSION_RATIO) {
-    problems.push("repetition");
-  }
+  // Whisper's compression-ratio test is not used: a sentence really said twice in a window
+  // trips it, while a run of repeats (below) is what a loop looks like.
+  if (isLoop(findRepetition(words))) problems.push("repetition");
   if (
     pieces.some((piece, index) =>
       isEcho(piece, [before, ...pieces.slice(0, index).map((p) => p.text)].join(" ")),
@@ -234,6 +234,7 @@ function assess(
   return {
     segments: pieces.map((piece) => ({ ...piece, start: offset + piece.start, end: offset + piece.end })),
     resumeAt: Math.min(window.end, window.start + Math.round(resumeSec * sampleRate)),
+    heardUntil: window.end,
     problems,
     avgLogProb: decoding.avgLogProb,
   };
@@ -325,14 +326,22 @@ async function transcribeRange(
 ): Promise<TokenSegment[]> {
   const segments: TokenSegment[] = [];
   let cursor = range.start;
+  let heardUntil = range.start;
   for (;;) {
     input.signal?.throwIfAborted();
     const window = planWindows(input.probabilities, range.end, input.plan, cursor)[0];
     if (!window) break;
     stats.windows++;
     const outcome = await decodeWithFallbacks(window, tailText(segments), decode, input, stats);
-    // A timestamp placed too early makes the next window hear the same words again.
-    segments.push(...trimOverlap(outcome.segments, tailText(segments), "", { anchored: 2 }));
+    // A timestamp placed too early makes a window that starts in the middle of speech hear again
+    // the end of the last one. At most the words the replayed audio can hold may be dropped, and
+    // none after a pause, so a sentence really said twice stays.
+    const { sampleRate } = input.plan;
+    const midSpeech = speechSeconds(input, window.start - 0.3 * sampleRate, window.start) >= 0.2;
+    const replayedSec = midSpeech ? Math.max(0, heardUntil - window.start) / sampleRate : 0;
+    const maxWords = Math.floor(replayedSec * MAX_WORDS_PER_SEC);
+    segments.push(...trimOverlap(outcome.segments, tailText(segments), "", { anchored: 2, maxWords }));
+    heardUntil = Math.max(heardUntil, outcome.heardUntil);
     cursor = Math.max(outcome.resumeAt, cursor + 1);
     onAdvance?.(cursor);
   }
@@ -383,6 +392,8 @@ function tailText(segments: readonly TokenSegment[]): string {
 interface OverlapRule {
   /** An edge that continues the neighbour exactly (its last words = our first words) of this many words or more. */
   anchored: number;
+  /** Most words that may be dropped at an edge (default: no limit). */
+  maxWords?: number;
   /**
    * An edge found among the neighbour's last (or first) {@link NEAR_EDGE_WORDS} words, of this
    * many words or more (or all of it, when shorter); unset: not checked.
@@ -409,10 +420,10 @@ function trimOverlap(
   const next = normalizedWords(after).slice(0, 40);
   const enough = (run: number, of: number) =>
     rule.contained !== undefined && run > 0 && run >= Math.min(rule.contained, of);
-  let head = overlap(previous, words, rule.anchored);
+  let head = overlap(previous, words.slice(0, rule.maxWords), rule.anchored);
   const containedHead = longestEdgeIn(words, previous.slice(-NEAR_EDGE_WORDS - words.length));
   if (enough(containedHead, words.length)) head = Math.max(head, containedHead);
-  let tail = overlap(words.slice(head), next, rule.anchored);
+  let tail = overlap(words.slice(head).slice(-(rule.maxWords ?? words.length)), next, rule.anchored);
   const reversed = [...words.slice(head)].reverse();
   const containedTail = longestEdgeIn(
     reversed,

@@ -1,5 +1,3 @@
-import { deflateRawSync } from "node:zlib";
-
 /** A word or phrase said again and again in a row. */
 export interface Repetition {
   /** The repeated words, normalised (lower case, no punctuation). */
@@ -24,16 +22,6 @@ export function normalizedWords(text: string): string[] {
 /** Words in a text as a reader counts them. */
 export function countWords(text: string): number {
   return normalizedWords(text).length;
-}
-
-/**
- * Whisper's loop signal: how much smaller the text gets under deflate. Normal speech stays near 1
- * to 2; a decoder stuck repeating itself goes past 2.4. Short texts always score low.
- */
-export function compressionRatio(text: string): number {
-  const bytes = Buffer.from(text, "utf8");
-  if (bytes.length === 0) return 0;
-  return bytes.length / deflateRawSync(bytes, { level: 9 }).length;
 }
 
 /** The longest run (in words) of one phrase of 1 to `maxSize` words repeated back to back. */
