@@ -74,12 +74,17 @@ test("a segment corrected in the Segments view is saved, shown after a reload an
     )
     .toBe("succeeded");
 
+  const job = (await (await page.request.get(`/api/transcriptions/${id}`)).json()) as {
+    transcript: { segments: { text: string }[] };
+  };
+  const others = job.transcript.segments.slice(1).map((recognised) => recognised.text);
+
   await page.goto(`/transcripts/${id}`);
   const segment = page.getByTestId("segment").first();
   await expect(segment).toContainText(/fellow Americans/i);
   const recognised = await page.getByTestId("transcript-text").inputValue();
-  const corrected =
-    "And so, my fellow Americans: ask not what your country can do for you; ask what you can do for your country!";
+  const corrected = "And so, my fellow Americans: ask not what your country can do for you!";
+  const correctedText = [corrected, ...others].join(" ");
   expect(recognised).not.toContain(corrected);
 
   // Escape drops an edit.
@@ -97,18 +102,18 @@ test("a segment corrected in the Segments view is saved, shown after a reload an
   await input.fill(corrected);
   await input.press("Enter");
   await expect(segment).toContainText(corrected);
-  await expect(page.getByTestId("transcript-text")).toHaveValue(corrected);
+  await expect(page.getByTestId("transcript-text")).toHaveValue(correctedText);
   await expect(page.getByTestId("save-state")).toContainText(/unsaved/i);
   await page.getByTestId("save-button").click();
   await expect(page.getByTestId("save-state")).toContainText(/^saved/i);
 
   await page.reload();
   await expect(page.getByTestId("segment").first()).toContainText(corrected);
-  await expect(page.getByTestId("transcript-text")).toHaveValue(corrected);
+  await expect(page.getByTestId("transcript-text")).toHaveValue(correctedText);
   const srt = await (await page.request.get(`/api/transcriptions/${id}/export?format=srt`)).text();
   expect(srt).toMatch(
     new RegExp(
-      `^1\\n00:00:\\d\\d,\\d{3} --> 00:00:\\d\\d,\\d{3}\\n${corrected.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\n$`,
+      `^1\\n00:00:\\d\\d,\\d{3} --> 00:00:\\d\\d,\\d{3}\\n${corrected.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\n(\\n|$)`,
     ),
   );
 
