@@ -1,5 +1,6 @@
 import fs from "node:fs/promises";
 import * as ort from "onnxruntime-node";
+import { PCM_SAMPLE_RATE } from "@/lib/audio/pcm";
 import { WhisperTokenizer, type TokenizerData } from "./tokenizer";
 
 /** How one window is decoded; the defaults are the fast path. */
@@ -19,14 +20,13 @@ export interface DecodedWindow {
 }
 
 const MAX_LENGTH = 448;
-const SAMPLE_RATE = 16_000;
 
 /**
  * Tokens a window may produce: room for fast speech (about 10 tokens a second with timestamps),
  * so that a decoder stuck in a loop stops early instead of filling the whole context.
  */
 function maxLength(samples: number): number {
-  return Math.min(MAX_LENGTH, 33 + Math.ceil((samples / SAMPLE_RATE) * 10));
+  return Math.min(MAX_LENGTH, 33 + Math.ceil((samples / PCM_SAMPLE_RATE) * 10));
 }
 
 /** Whisper tiny.en on onnxruntime-node: one ≤30 s window of 16 kHz audio in, token ids out. */
