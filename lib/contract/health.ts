@@ -1,0 +1,51 @@
+import { z } from "zod";
+
+/** The speech engine: what it can do and whether it can take work now. */
+export const speechEngineHealthSchema = z.object({
+  /** Matches `Transcript.engine` for transcripts made by this engine. */
+  id: z.string(),
+  name: z.string(),
+  ready: z.boolean(),
+  state: z.enum(["idle", "loading", "ready", "failed"]),
+  /** BCP-47 locales the engine accepts; `auto` is listed when it detects the language itself. */
+  languages: z.array(z.string()),
+  multilingual: z.boolean(),
+  diarization: z.boolean(),
+  loadMs: z.number().optional(),
+  /** Present when loading failed: a message safe to show. */
+  error: z.string().optional(),
+});
+
+export type SpeechEngineHealth = z.infer<typeof speechEngineHealthSchema>;
+
+/** The configured summariser; `local` is true when nothing leaves the machine. */
+export const summarizerHealthSchema = z.object({
+  id: z.enum(["local", "azure-openai", "openai-compatible"]),
+  name: z.string(),
+  local: z.boolean(),
+});
+
+export type SummarizerHealth = z.infer<typeof summarizerHealthSchema>;
+
+/** The configured e-mail sender; `outbox` is true when messages are kept locally, not sent. */
+export const emailHealthSchema = z.object({
+  provider: z.enum(["outbox", "smtp", "resend"]),
+  outbox: z.boolean(),
+});
+
+export type EmailHealth = z.infer<typeof emailHealthSchema>;
+
+/**
+ * Answer of `GET /api/health` (503 with the same body when degraded). `summary` and `email` are
+ * null while the server's services are not up.
+ */
+export const healthReportSchema = z.object({
+  status: z.enum(["ok", "starting", "degraded"]),
+  engines: z.object({ speech: speechEngineHealthSchema }),
+  storage: z.object({ ready: z.boolean(), provider: z.string(), error: z.string().optional() }),
+  summary: summarizerHealthSchema.nullable(),
+  email: emailHealthSchema.nullable(),
+  limits: z.object({ maxUploadBytes: z.number(), maxDurationSec: z.number() }),
+});
+
+export type HealthReport = z.infer<typeof healthReportSchema>;
