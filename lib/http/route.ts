@@ -36,6 +36,19 @@ export function parseInput<T>(schema: ZodType<T>, input: unknown): T {
   return result.data;
 }
 
+/** Reads a JSON body and parses it with `schema`: 400 `bad_request` when it is not JSON. */
+export async function readJson<T>(request: Request, schema: ZodType<T>): Promise<T> {
+  const body: unknown = await request.json().catch(() => {
+    throw new AppError("bad_request", "The body must be JSON.");
+  });
+  return parseInput(schema, body);
+}
+
+/** Parses the query string of `request` with `schema`. */
+export function readQuery<T>(request: Request, schema: ZodType<T>): T {
+  return parseInput(schema, Object.fromEntries(new URL(request.url).searchParams));
+}
+
 function fromZod(error: ZodError): AppError {
   const message = error.issues
     .map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message))

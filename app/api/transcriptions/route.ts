@@ -2,11 +2,12 @@
 import path from "node:path";
 import { NextResponse } from "next/server";
 import { sniffLength } from "@/lib/audio/detect-format";
+import { audioField, transcriptListQuerySchema, transcriptionFieldsSchema } from "@/lib/contract";
 import { parseMultipart, removeAll } from "@/lib/http/multipart";
-import { parseInput, withErrors } from "@/lib/http/route";
+import { parseInput, readQuery, withErrors } from "@/lib/http/route";
 import { getServices } from "@/lib/transcripts/context";
-import { listQuerySchema, listTranscripts } from "@/lib/transcripts/library";
-import { startTranscription, transcriptionFieldsSchema } from "@/lib/transcripts/transcriptions";
+import { listTranscripts } from "@/lib/transcripts/library";
+import { startTranscription } from "@/lib/transcripts/transcriptions";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -14,7 +15,7 @@ export const dynamic = "force-dynamic";
 export const POST = withErrors(async (request: Request) => {
   const services = await getServices();
   const form = await parseMultipart(request, {
-    fileField: "audio",
+    fileField: audioField,
     maxFileBytes: services.config.audio.maxUploadBytes,
     headBytes: sniffLength,
     tempDir: path.join(services.tempDir, "uploads"),
@@ -32,6 +33,6 @@ export const POST = withErrors(async (request: Request) => {
 });
 
 export const GET = withErrors(async (request: Request) => {
-  const query = parseInput(listQuerySchema, Object.fromEntries(new URL(request.url).searchParams));
+  const query = readQuery(request, transcriptListQuerySchema);
   return NextResponse.json(await listTranscripts(query), { headers: { "Cache-Control": "no-store" } });
 });

@@ -1,13 +1,11 @@
 // GET /api/outbox/:id: one kept message as a standard .eml file.
-import { z } from "zod";
+import { outboxParamsSchema as paramsSchema } from "@/lib/contract";
 import { contentDisposition } from "@/lib/http/download";
 import { parseInput, withErrors } from "@/lib/http/route";
 import { readOutboxMessage } from "@/lib/transcripts/outbox";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
-
-const paramsSchema = z.object({ id: z.string().regex(/^[0-9]{13}-[0-9a-f]{8}$/, "is not a message id") });
 
 export const GET = withErrors(async (_request: Request, context: { params: Promise<{ id: string }> }) => {
   const { id } = parseInput(paramsSchema, await context.params);

@@ -1,12 +1,10 @@
 // DELETE /api/recordings/:id: removes a recording and its transcript.
-import { z } from "zod";
+import { idParamsSchema as paramsSchema } from "@/lib/contract";
 import { parseInput, withErrors } from "@/lib/http/route";
 import { deleteRecording } from "@/lib/transcripts/recordings";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
-
-const paramsSchema = z.object({ id: z.string().regex(/^[0-9a-z]{17}$/, "is not a recording id") });
 
 export const DELETE = withErrors(async (_request: Request, context: { params: Promise<{ id: string }> }) => {
   const { id } = parseInput(paramsSchema, await context.params);

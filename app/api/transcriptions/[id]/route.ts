@@ -1,17 +1,14 @@
 // /api/transcriptions/:id: GET status and transcript; PUT saves edits (If-Match); DELETE removes it and its recording.
 import { NextResponse } from "next/server";
-import { z } from "zod";
-import { AppError } from "@/lib/http/errors";
-import { parseInput, withErrors } from "@/lib/http/route";
-import { deleteTranscript, editSchema, saveTranscriptEdits } from "@/lib/transcripts/library";
+import { idParamsSchema as paramsSchema, transcriptEditSchema } from "@/lib/contract";
+import { parseInput, readJson, withErrors } from "@/lib/http/route";
+import { deleteTranscript, saveTranscriptEdits } from "@/lib/transcripts/library";
 import { getTranscription } from "@/lib/transcripts/transcriptions";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 type Context = { params: Promise<{ id: string }> };
-
-const paramsSchema = z.object({ id: z.string().regex(/^[0-9a-z]{17}$/, "is not a transcription id") });
 
 export const GET = withErrors(async (_request: Request, context: Context) => {
   const { id } = parseInput(paramsSchema, await context.params);
@@ -23,10 +20,7 @@ export const GET = withErrors(async (_request: Request, context: Context) => {
 
 export const PUT = withErrors(async (request: Request, context: Context) => {
   const { id } = parseInput(paramsSchema, await context.params);
-  const body: unknown = await request.json().catch(() => {
-    throw new AppError("bad_request", "The body must be JSON: { text, title?, segments? }.");
-  });
-  const edit = parseInput(editSchema, body);
+  const edit = await readJson(request, transcriptEditSchema);
   const transcript = await saveTranscriptEdits(id, edit, request.headers.get("if-match"));
   return NextResponse.json({ transcript }, { headers: { ETag: transcript.etag } });
 });

@@ -1,17 +1,15 @@
 // GET /api/recordings/:id/audio: the recording's bytes, with HTTP Range support (inline playback, seeking).
-import { z } from "zod";
+import { idParamsSchema as paramsSchema, recordingAudioQuerySchema } from "@/lib/contract";
 import { contentDisposition, toWebStream } from "@/lib/http/download";
-import { parseInput, withErrors } from "@/lib/http/route";
+import { parseInput, readQuery, withErrors } from "@/lib/http/route";
 import { readRecordingAudio } from "@/lib/transcripts/recordings";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-const paramsSchema = z.object({ id: z.string().regex(/^[0-9a-z]{17}$/, "is not a recording id") });
-
 export const GET = withErrors(async (request: Request, context: { params: Promise<{ id: string }> }) => {
   const { id } = parseInput(paramsSchema, await context.params);
-  const download = new URL(request.url).searchParams.get("download") === "1";
+  const { download } = readQuery(request, recordingAudioQuerySchema);
   const audio = await readRecordingAudio(id, request.headers.get("range"));
   const headers: Record<string, string> = {
     "Content-Type": audio.contentType,

@@ -1,21 +1,15 @@
 // POST /api/transcriptions/:id/email: e-mails the transcript, its summary and settings to { to }.
 import { NextResponse } from "next/server";
-import { z } from "zod";
-import { AppError } from "@/lib/http/errors";
-import { parseInput, withErrors } from "@/lib/http/route";
-import { emailRequestSchema, emailTranscript } from "@/lib/transcripts/email";
+import { emailRequestSchema, idParamsSchema as paramsSchema } from "@/lib/contract";
+import { parseInput, readJson, withErrors } from "@/lib/http/route";
+import { emailTranscript } from "@/lib/transcripts/email";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-const paramsSchema = z.object({ id: z.string().regex(/^[0-9a-z]{17}$/, "is not a transcription id") });
-
 export const POST = withErrors(async (request: Request, context: { params: Promise<{ id: string }> }) => {
   const { id } = parseInput(paramsSchema, await context.params);
-  const body: unknown = await request.json().catch(() => {
-    throw new AppError("bad_request", "The body must be JSON: { to }.");
-  });
-  const { to } = parseInput(emailRequestSchema, body);
+  const { to } = await readJson(request, emailRequestSchema);
   const clientKey = request.headers.get("x-client-address") ?? "unknown";
   const sent = await emailTranscript(id, to, clientKey);
   return NextResponse.json({ id: sent.id, status: "sent" }, { status: 202 });

@@ -1,19 +1,15 @@
 // GET /api/transcriptions/:id/export?format=txt|srt|vtt|json|csv|docx: one transcript as a file.
-import { z } from "zod";
+import { exportQuerySchema as querySchema, idParamsSchema as paramsSchema } from "@/lib/contract";
 import { contentDisposition } from "@/lib/http/download";
-import { parseInput, withErrors } from "@/lib/http/route";
-import { exportFormats } from "@/lib/transcripts/export";
+import { parseInput, readQuery, withErrors } from "@/lib/http/route";
 import { exportTranscript } from "@/lib/transcripts/library";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-const paramsSchema = z.object({ id: z.string().regex(/^[0-9a-z]{17}$/, "is not a transcription id") });
-const querySchema = z.object({ format: z.enum(exportFormats).default("txt") });
-
 export const GET = withErrors(async (request: Request, context: { params: Promise<{ id: string }> }) => {
   const { id } = parseInput(paramsSchema, await context.params);
-  const { format } = parseInput(querySchema, Object.fromEntries(new URL(request.url).searchParams));
+  const { format } = readQuery(request, querySchema);
   const file = await exportTranscript(id, format);
   return new Response(new Uint8Array(file.body), {
     headers: {

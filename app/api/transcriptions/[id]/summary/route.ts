@@ -1,6 +1,6 @@
 // POST /api/transcriptions/:id/summary: summarises and saves; streams NDJSON events when asked to.
 import { NextResponse } from "next/server";
-import { z } from "zod";
+import { idParamsSchema as paramsSchema, summaryStreamType } from "@/lib/contract";
 import { toAppError } from "@/lib/http/errors";
 import { parseInput, withErrors } from "@/lib/http/route";
 import { summarizeTranscript } from "@/lib/transcripts/summaries";
@@ -8,11 +8,9 @@ import { summarizeTranscript } from "@/lib/transcripts/summaries";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-const paramsSchema = z.object({ id: z.string().regex(/^[0-9a-z]{17}$/, "is not a transcription id") });
-
 export const POST = withErrors(async (request: Request, context: { params: Promise<{ id: string }> }) => {
   const { id } = parseInput(paramsSchema, await context.params);
-  if (!(request.headers.get("accept") ?? "").includes("application/x-ndjson")) {
+  if (!(request.headers.get("accept") ?? "").includes(summaryStreamType)) {
     const { summary, transcript } = await summarizeTranscript(id, { signal: request.signal });
     return NextResponse.json({ summary, etag: transcript.etag }, { headers: { ETag: transcript.etag } });
   }
