@@ -2,8 +2,8 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { messageOf } from "@/components/api/client";
-import { deleteTranscript } from "@/components/api/transcriptions";
+import { messageOf } from "@/lib/client/request";
+import { deleteTranscript } from "@/lib/client/transcriptions";
 import { setFlash } from "@/components/shared/flash";
 import { ConfirmDialog } from "@/components/ui/dialog";
 

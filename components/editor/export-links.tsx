@@ -1,4 +1,5 @@
-import { EXPORT_FORMATS, transcriptExportUrl, type ExportFormat } from "@/components/api/transcriptions";
+import { exportFormats, type ExportFormat } from "@/lib/contract";
+import { transcriptExportUrl } from "@/lib/client/transcriptions";
 import { cn, focusRing } from "@/components/ui/cn";
 import { DownloadIcon } from "@/components/ui/icons";
 
@@ -15,7 +16,7 @@ const DESCRIPTIONS: Record<ExportFormat, string> = {
 export function ExportLinks({ id }: { id: string }) {
   return (
     <ul className="grid grid-cols-2 gap-2 sm:grid-cols-3">
-      {EXPORT_FORMATS.map((format) => (
+      {exportFormats.map((format) => (
         <li key={format}>
           <a
             href={transcriptExportUrl(id, format)}

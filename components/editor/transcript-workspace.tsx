@@ -2,8 +2,8 @@
 
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { recordingAudioUrl } from "@/components/api/recordings";
-import type { Transcript } from "@/components/api/types";
+import { recordingAudioUrl } from "@/lib/client/recordings";
+import type { Transcript } from "@/lib/contract";
 import { AudioPlayer } from "@/components/shared/audio-player";
 import { countWords } from "@/components/shared/format";
 import { SegmentList } from "@/components/shared/segment-list";

@@ -1,9 +1,9 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import { ApiRequestError, messageOf } from "@/components/api/client";
-import { fetchJob, saveTranscript } from "@/components/api/transcriptions";
-import type { Transcript, TranscriptDraft } from "@/components/api/types";
+import { ApiRequestError, messageOf } from "@/lib/client/request";
+import { fetchJob, saveTranscript } from "@/lib/client/transcriptions";
+import type { Transcript, TranscriptEdit } from "@/lib/contract";
 
 export const CONFLICT_MESSAGE =
   "Someone else changed this transcript. Reload to see their version (your text is kept in the editor).";
@@ -25,7 +25,7 @@ export interface SaveTranscriptOptions {
 export interface SaveTranscriptApi {
   status: SaveStatus;
   /** Resolves with the saved transcript, or null when saving failed (see `status`). */
-  save: (draft: TranscriptDraft) => Promise<Transcript | null>;
+  save: (draft: TranscriptEdit) => Promise<Transcript | null>;
   /** Fetches the latest saved version and adopts its etag. */
   fetchLatest: () => Promise<Transcript>;
   /** Clears a shown error or conflict. */
@@ -63,7 +63,7 @@ export function useSaveTranscript({ id, etag, onSaved }: SaveTranscriptOptions):
   }, [etag]);
 
   const save = useCallback(
-    async (draft: TranscriptDraft) => {
+    async (draft: TranscriptEdit) => {
       if (savingRef.current) return null;
       savingRef.current = true;
       setStatus({ kind: "saving" });

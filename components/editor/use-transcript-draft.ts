@@ -1,8 +1,8 @@
 "use client";
 
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
-import { messageOf } from "@/components/api/client";
-import type { Segment, SummaryResult, Transcript } from "@/components/api/types";
+import { messageOf } from "@/lib/client/request";
+import type { Segment, SummaryResult, Transcript } from "@/lib/contract";
 import { realignSegments, replaceSegmentText } from "@/lib/transcripts/realign-segments";
 import { useSaveTranscript, type SaveStatus } from "./use-save-transcript";
 

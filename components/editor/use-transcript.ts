@@ -1,9 +1,9 @@
 "use client";
 
 import { useCallback, useEffect, useState } from "react";
-import { ApiRequestError, isAbort, messageOf } from "@/components/api/client";
-import { fetchJob } from "@/components/api/transcriptions";
-import type { Transcript } from "@/components/api/types";
+import { ApiRequestError, isAbort, messageOf } from "@/lib/client/request";
+import { fetchJob } from "@/lib/client/transcriptions";
+import type { Transcript } from "@/lib/contract";
 
 export type TranscriptLoad =
   | { kind: "loading" }

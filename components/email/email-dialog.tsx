@@ -1,8 +1,8 @@
 "use client";
 
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode, type RefObject } from "react";
-import { ApiRequestError, messageOf } from "@/components/api/client";
-import { emailTranscript } from "@/components/api/email";
+import { ApiRequestError, messageOf } from "@/lib/client/request";
+import { emailTranscript } from "@/lib/client/email";
 import type { TranscriptDraftApi } from "@/components/editor/use-transcript-draft";
 import { countWords } from "@/components/shared/format";
 import { Alert } from "@/components/ui/alert";

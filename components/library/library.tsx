@@ -3,10 +3,10 @@
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { messageOf } from "@/components/api/client";
-import { deleteRecording } from "@/components/api/recordings";
-import { ALL_TRANSCRIPTS_CSV_URL } from "@/components/api/transcriptions";
-import type { Recording } from "@/components/api/types";
+import { messageOf } from "@/lib/client/request";
+import { deleteRecording } from "@/lib/client/recordings";
+import { ALL_TRANSCRIPTS_CSV_URL } from "@/lib/client/transcriptions";
+import type { RecordingMetadata } from "@/lib/contract";
 import { takeFlash } from "@/components/shared/flash";
 import { Alert } from "@/components/ui/alert";
 import { Button, buttonStyles } from "@/components/ui/button";
@@ -34,7 +34,7 @@ export function Library() {
   const audioRef = useRef<HTMLAudioElement>(null);
   const player = useSharedAudio(audioRef);
   const [toast, setToast] = useState<ToastMessage | null>(null);
-  const [pendingDelete, setPendingDelete] = useState<Recording | null>(null);
+  const [pendingDelete, setPendingDelete] = useState<RecordingMetadata | null>(null);
   const [deleting, setDeleting] = useState(false);
   const [deleteError, setDeleteError] = useState<string | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);

@@ -1,8 +1,8 @@
 "use client";
 
 import Link from "next/link";
-import { recordingDownloadUrl } from "@/components/api/recordings";
-import type { Recording } from "@/components/api/types";
+import { recordingDownloadUrl } from "@/lib/client/recordings";
+import type { RecordingMetadata } from "@/lib/contract";
 import { formatBytes, formatDate, formatDuration, formatTime } from "@/components/shared/format";
 import { languageName } from "@/components/shared/languages";
 import { Button, buttonStyles } from "@/components/ui/button";
@@ -12,9 +12,9 @@ import { Skeleton } from "@/components/ui/skeleton";
 import type { SharedAudio } from "./use-shared-audio";
 
 export interface RecordingsTableProps {
-  recordings: Recording[];
+  recordings: RecordingMetadata[];
   player: SharedAudio;
-  onDelete: (recording: Recording) => void;
+  onDelete: (recording: RecordingMetadata) => void;
 }
 
 const durationOf = (seconds: number | null) => (seconds === null ? "—" : formatDuration(seconds));
@@ -73,7 +73,7 @@ function RecordingRow({
   player,
   onDelete,
 }: {
-  recording: Recording;
+  recording: RecordingMetadata;
   player: SharedAudio;
   onDelete: () => void;
 }) {

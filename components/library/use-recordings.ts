@@ -1,15 +1,15 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import { isAbort, messageOf } from "@/components/api/client";
-import { listRecordings } from "@/components/api/recordings";
-import type { Recording } from "@/components/api/types";
+import { isAbort, messageOf } from "@/lib/client/request";
+import { listRecordings } from "@/lib/client/recordings";
+import type { RecordingMetadata } from "@/lib/contract";
 
 export const PAGE_SIZE = 50;
 
 interface State {
   status: "loading" | "ready" | "error";
-  items: Recording[];
+  items: RecordingMetadata[];
   nextCursor: string | null;
   error: string | null;
 }

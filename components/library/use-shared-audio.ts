@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState, type RefObject } from "react";
-import { recordingAudioUrl } from "@/components/api/recordings";
+import { recordingAudioUrl } from "@/lib/client/recordings";
 
 export interface SharedAudio {
   /** Recording loaded in the player, playing or paused. */

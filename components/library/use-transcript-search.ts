@@ -1,9 +1,9 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import { isAbort, messageOf } from "@/components/api/client";
-import { listTranscripts } from "@/components/api/transcriptions";
-import type { TranscriptListItem } from "@/components/api/types";
+import { isAbort, messageOf } from "@/lib/client/request";
+import { listTranscripts } from "@/lib/client/transcriptions";
+import type { TranscriptListItem } from "@/lib/contract";
 
 export const SEARCH_DEBOUNCE_MS = 250;
 const PAGE_SIZE = 50;

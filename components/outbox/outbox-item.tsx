@@ -1,8 +1,8 @@
 "use client";
 
 import { useId, useState } from "react";
-import { outboxDownloadUrl } from "@/components/api/outbox";
-import type { OutboxMessage } from "@/components/api/types";
+import { outboxDownloadUrl } from "@/lib/client/outbox";
+import type { OutboxEntry } from "@/lib/contract";
 import { formatBytes, formatDateTime } from "@/components/shared/format";
 import { Button, buttonStyles } from "@/components/ui/button";
 import { cn, focusRing } from "@/components/ui/cn";
@@ -17,7 +17,7 @@ function snippetOf(text: string): string {
 }
 
 /** One kept message: who and when, its attachments, the plain-text body on request, the .eml. */
-export function OutboxItem({ message }: { message: OutboxMessage }) {
+export function OutboxItem({ message }: { message: OutboxEntry }) {
   const [open, setOpen] = useState(false);
   const previewId = useId();
   const subjectId = useId();

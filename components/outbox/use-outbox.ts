@@ -1,16 +1,16 @@
 "use client";
 
 import { useCallback, useEffect, useState } from "react";
-import { ApiRequestError, isAbort, messageOf } from "@/components/api/client";
-import { listOutbox } from "@/components/api/outbox";
-import type { OutboxMessage } from "@/components/api/types";
+import { ApiRequestError, isAbort, messageOf } from "@/lib/client/request";
+import { listOutbox } from "@/lib/client/outbox";
+import type { OutboxEntry } from "@/lib/contract";
 
 export type OutboxState =
   | { status: "loading" }
   /** The server sends real e-mail, so it keeps no outbox. */
   | { status: "off"; message: string }
   | { status: "error"; message: string }
-  | { status: "ready"; items: OutboxMessage[] };
+  | { status: "ready"; items: OutboxEntry[] };
 
 export interface OutboxApi {
   state: OutboxState;

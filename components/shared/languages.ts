@@ -1,4 +1,4 @@
-import type { SpeechEngineHealth } from "@/components/api/types";
+import type { SpeechEngineHealth } from "@/lib/contract";
 
 export const AUTO_LANGUAGE = "auto";
 

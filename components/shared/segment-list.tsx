@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
-import type { Segment } from "@/components/api/types";
+import type { Segment } from "@/lib/contract";
 import { cn, focusRing } from "@/components/ui/cn";
 import { PencilIcon } from "@/components/ui/icons";
 import { formatTimestamp } from "./format";

@@ -1,4 +1,4 @@
-import type { Transcript } from "@/components/api/types";
+import type { Transcript } from "@/lib/contract";
 import { formatDateTime, formatDuration, formatElapsed } from "./format";
 import { languageName } from "./languages";
 

@@ -1,6 +1,6 @@
 "use client";
 
-import type { UncoveredSpeech } from "@/components/api/types";
+import type { UncoveredSpeech } from "@/lib/contract";
 import { Alert } from "@/components/ui/alert";
 import { cn, focusRing } from "@/components/ui/cn";
 import { formatTimestamp } from "./format";

@@ -1,8 +1,8 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import { loadSharedHealth } from "@/components/api/health";
-import type { Health } from "@/components/api/types";
+import { loadSharedHealth } from "@/lib/client/health";
+import type { HealthReport } from "@/lib/contract";
 
 const RETRY_MS = 3000;
 const MAX_ATTEMPTS = 5;
@@ -12,8 +12,8 @@ const MAX_ATTEMPTS = 5;
  * Null until it arrives; asks again a few times while the server is still starting its services.
  * Never blocks rendering: callers show their defaults meanwhile.
  */
-export function useSharedHealth(): Health | null {
-  const [health, setHealth] = useState<Health | null>(null);
+export function useSharedHealth(): HealthReport | null {
+  const [health, setHealth] = useState<HealthReport | null>(null);
 
   useEffect(() => {
     let cancelled = false;

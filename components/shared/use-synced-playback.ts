@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState, type RefObject } from "react";
-import type { Segment } from "@/components/api/types";
+import type { Segment } from "@/lib/contract";
 
 export interface SyncedPlayback {
   playing: boolean;

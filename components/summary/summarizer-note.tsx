@@ -1,4 +1,4 @@
-import type { SummarizerHealth } from "@/components/api/types";
+import type { SummarizerHealth } from "@/lib/contract";
 import { cn } from "@/components/ui/cn";
 import { CloudIcon, ShieldCheckIcon } from "@/components/ui/icons";
 import { Skeleton } from "@/components/ui/skeleton";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useId, useRef, useState } from "react";
-import type { SummarizerHealth } from "@/components/api/types";
+import type { SummarizerHealth } from "@/lib/contract";
 import type { TranscriptDraftApi } from "@/components/editor/use-transcript-draft";
 import { countWords } from "@/components/shared/format";
 import { Alert } from "@/components/ui/alert";

@@ -1,8 +1,8 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import { ApiRequestError, isAbort } from "@/components/api/client";
-import { streamSummary } from "@/components/api/summaries";
+import { ApiRequestError, isAbort } from "@/lib/client/request";
+import { streamSummary } from "@/lib/client/summaries";
 import type { TranscriptDraftApi } from "@/components/editor/use-transcript-draft";
 
 export type SummarizeState =

@@ -1,8 +1,8 @@
-import type { Health } from "@/components/api/types";
+import type { HealthReport } from "@/lib/contract";
 import { StatusDot, type StatusTone } from "@/components/ui/status-dot";
 
 export interface EngineStatusProps {
-  health: Health | null;
+  health: HealthReport | null;
   unreachable: boolean;
 }
 

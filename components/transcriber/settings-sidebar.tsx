@@ -1,4 +1,4 @@
-import type { Health } from "@/components/api/types";
+import type { HealthReport } from "@/lib/contract";
 import type { LanguageOption } from "@/components/shared/languages";
 import { Card, CardHeader } from "@/components/ui/card";
 import { SettingsIcon } from "@/components/ui/icons";
@@ -8,7 +8,7 @@ import { Switch } from "@/components/ui/switch";
 import { EngineStatus } from "./engine-status";
 
 export interface SettingsSidebarProps {
-  health: Health | null;
+  health: HealthReport | null;
   unreachable: boolean;
   language: string;
   languageOptions: LanguageOption[];

@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useMemo, useRef, useState } from "react";
-import type { AudioSource, Transcript } from "@/components/api/types";
+import type { Transcript } from "@/lib/contract";
 import { formatBytes, formatDuration, formatElapsed, formatLength } from "@/components/shared/format";
 import { languageOptions as optionsFor } from "@/components/shared/languages";
 import { useSharedHealth } from "@/components/shared/use-shared-health";
@@ -18,7 +18,7 @@ import { TranscriptSession } from "./transcript-session";
 import { UploadDropzone } from "./upload-dropzone";
 import { useHealth } from "./use-health";
 import { usePageFileDrop } from "./use-page-file-drop";
-import { useTranscriptionJob } from "./use-transcription-job";
+import { useTranscriptionJob, type AudioSource } from "./use-transcription-job";
 
 function limitsLabel(maxBytes?: number, maxDurationSec?: number): string | undefined {
   const parts = [maxBytes ? formatBytes(maxBytes) : "", maxDurationSec ? formatLength(maxDurationSec) : ""];
@@ -33,7 +33,7 @@ export function Transcriber() {
   const services = useSharedHealth();
   const [summaryContainer, setSummaryContainer] = useState<HTMLDivElement | null>(null);
   const engine = health?.engines.speech ?? null;
-  const maxBytes = health?.limits?.maxUploadBytes;
+  const maxBytes = health?.limits.maxUploadBytes;
 
   const [languageChoice, setLanguageChoice] = useState<string | null>(null);
   const [diarizeChoice, setDiarizeChoice] = useState(false);
@@ -190,7 +190,7 @@ export function Transcriber() {
           ) : (
             <TranscriptPlaceholder
               pending={job.active}
-              limitsLabel={limitsLabel(maxBytes, health?.limits?.maxDurationSec)}
+              limitsLabel={limitsLabel(maxBytes, health?.limits.maxDurationSec)}
             />
           )}
 

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useEffect, useRef, useState, type ReactNode } from "react";
-import { recordingAudioUrl } from "@/components/api/recordings";
+import { recordingAudioUrl } from "@/lib/client/recordings";
 import { SaveFeedback } from "@/components/editor/save-feedback";
 import { SaveStatusIndicator } from "@/components/editor/save-status";
 import { useSaveShortcut } from "@/components/editor/use-save-shortcut";

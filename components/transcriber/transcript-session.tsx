@@ -2,8 +2,8 @@
 
 import { useCallback, useState } from "react";
 import { createPortal } from "react-dom";
-import type { ApiRequestError } from "@/components/api/client";
-import type { Health, Transcript } from "@/components/api/types";
+import type { ApiRequestError } from "@/lib/client/request";
+import type { HealthReport, Transcript } from "@/lib/contract";
 import { useTranscriptDraft } from "@/components/editor/use-transcript-draft";
 import { EmailAction } from "@/components/email/email-action";
 import { SummaryPanel } from "@/components/summary/summary-panel";
@@ -17,7 +17,7 @@ export interface TranscriptSessionProps {
   processingMs?: number;
   engineName?: string;
   /** Facts about the server's summariser and e-mail sender; null until known. */
-  services: Pick<Health, "summary" | "email"> | null;
+  services: Pick<HealthReport, "summary" | "email"> | null;
   /** The page's summary column; the panel is rendered into it. */
   summaryContainer: HTMLElement | null;
   onSaved?: (transcript: Transcript) => void;

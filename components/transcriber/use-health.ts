@@ -1,11 +1,11 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import { fetchHealth } from "@/components/api/health";
-import type { Health } from "@/components/api/types";
+import { fetchHealth } from "@/lib/client/health";
+import type { HealthReport } from "@/lib/contract";
 
 export interface HealthState {
-  health: Health | null;
+  health: HealthReport | null;
   /** True while the last attempt to reach /api/health failed. */
   unreachable: boolean;
 }

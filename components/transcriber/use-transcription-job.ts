@@ -1,13 +1,16 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import { ApiRequestError, messageOf } from "@/components/api/client";
-import { fetchJob, submitAudio } from "@/components/api/transcriptions";
-import type { AudioSource, JobSnapshot, Transcript, TranscriptionSettings } from "@/components/api/types";
+import { ApiRequestError, messageOf } from "@/lib/client/request";
+import { fetchJob, submitAudio } from "@/lib/client/transcriptions";
+import type { Transcript, TranscriptionView, TranscriptSettings } from "@/lib/contract";
 
 const POLL_INTERVAL_MS = 700;
 /** Consecutive network failures tolerated while polling before giving up. */
 const MAX_POLL_FAILURES = 5;
+
+/** Where the audio came from: a chosen file or the microphone. */
+export type AudioSource = "upload" | "recording";
 
 export type JobState =
   | { phase: "idle" }
@@ -33,10 +36,10 @@ export interface TranscriptionJob {
   state: JobState;
   /** Uploading, queued or running. */
   active: boolean;
-  start: (file: File, settings: TranscriptionSettings, source: AudioSource) => void;
+  start: (file: File, settings: TranscriptSettings, source: AudioSource) => void;
 }
 
-function phaseOf(snapshot: JobSnapshot): JobState {
+function phaseOf(snapshot: TranscriptionView): JobState {
   return snapshot.status === "running"
     ? { phase: "running", progress: snapshot.progress }
     : { phase: "queued" };
@@ -55,7 +58,7 @@ export function useTranscriptionJob(callbacks: JobCallbacks): TranscriptionJob {
 
   useEffect(() => () => cancelRef.current?.(), []);
 
-  const start = useCallback((audio: File, settings: TranscriptionSettings, source: AudioSource) => {
+  const start = useCallback((audio: File, settings: TranscriptSettings, source: AudioSource) => {
     cancelRef.current?.();
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;

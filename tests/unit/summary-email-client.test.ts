@@ -1,5 +1,5 @@
-import { ApiRequestError } from "@/components/api/client";
-import { INCOMPLETE_SUMMARY_MESSAGE, streamSummary } from "@/components/api/summaries";
+import { ApiRequestError } from "@/lib/client/request";
+import { INCOMPLETE_SUMMARY_MESSAGE, streamSummary } from "@/lib/client/summaries";
 import { addressProblem, serverAddressProblem } from "@/components/email/address";
 import { splitStreamed } from "@/components/summary/summary-stream";
 

@@ -1,14 +1,15 @@
-/** Shared fetch plumbing: the error envelope, network failures and small parsing helpers. */
+/** Shared fetch plumbing: the error envelope, network failures and parsing answers with the contract. */
 
-import type { Page } from "./types";
+import type { ZodType } from "zod";
+import { errorEnvelopeSchema } from "@/lib/contract";
 
 /** An API failure carrying the server's user-facing message (or a readable fallback). */
 export class ApiRequestError extends Error {
   readonly status: number;
   readonly code: string | undefined;
 
-  constructor(message: string, status: number, code?: string) {
-    super(message);
+  constructor(message: string, status: number, code?: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = "ApiRequestError";
     this.status = status;
     this.code = code;
@@ -17,14 +18,6 @@ export class ApiRequestError extends Error {
 
 export const NETWORK_MESSAGE = "Could not reach the server. Check your connection and try again.";
 export const UNEXPECTED_MESSAGE = "The server sent an unexpected response. Try again in a moment.";
-
-export type Json = Record<string, unknown>;
-
-export const isObject = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-export const str = (value: unknown, fallback = "") => (typeof value === "string" ? value : fallback);
-export const num = (value: unknown, fallback = 0) =>
-  typeof value === "number" && Number.isFinite(value) ? value : fallback;
 
 function fallbackMessage(status: number): string {
   if (status === 413) return "The file is larger than the server accepts.";
@@ -36,15 +29,30 @@ function fallbackMessage(status: number): string {
 
 /** Reads `{ error: { code, message } }`, falling back to a message based on the status. */
 export function errorFromResponse(status: number, body: string): ApiRequestError {
-  try {
-    const parsed: unknown = JSON.parse(body);
-    if (isObject(parsed) && isObject(parsed.error) && typeof parsed.error.message === "string") {
-      return new ApiRequestError(parsed.error.message, status, str(parsed.error.code) || undefined);
-    }
-  } catch {
-    // Not JSON (a proxy page, an empty body): use the fallback below.
+  const envelope = errorEnvelopeSchema.safeParse(parseJson(body));
+  if (envelope.success) {
+    const { code, message } = envelope.data.error;
+    return new ApiRequestError(message, status, code || undefined);
   }
   return new ApiRequestError(fallbackMessage(status), status);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Parses a successful answer's body with its contract schema; a body that is not JSON or does not
+ * match becomes an {@link ApiRequestError} with a readable message (the mismatch is its `cause`).
+ */
+export function parseResponse<T>(schema: ZodType<T>, status: number, body: string): T {
+  const result = schema.safeParse(parseJson(body));
+  if (!result.success) throw new ApiRequestError(UNEXPECTED_MESSAGE, status, undefined, { cause: result.error });
+  return result.data;
 }
 
 export interface RawResponse {
@@ -85,33 +93,17 @@ export async function request(url: string, options: RequestOptions = {}): Promis
   return { status: response.status, ok: response.ok, body: await response.text(), headers: response.headers };
 }
 
-export function parseBody(status: number, body: string): unknown {
-  try {
-    return JSON.parse(body) as unknown;
-  } catch {
-    throw new ApiRequestError(UNEXPECTED_MESSAGE, status);
-  }
-}
-
-/** Requests JSON and throws the server's error for non-2xx answers. */
-export async function requestJson(url: string, options?: RequestOptions): Promise<unknown> {
+/** Requests JSON, throws the server's error for non-2xx answers and parses the answer with `schema`. */
+export async function requestJson<T>(url: string, schema: ZodType<T>, options?: RequestOptions): Promise<T> {
   const { status, ok, body } = await request(url, options);
   if (!ok) throw errorFromResponse(status, body);
-  return parseBody(status, body);
+  return parseResponse(schema, status, body);
 }
 
 /** For requests answered with 204 No Content. */
 export async function requestEmpty(url: string, options?: RequestOptions): Promise<void> {
   const { status, ok, body } = await request(url, options);
   if (!ok) throw errorFromResponse(status, body);
-}
-
-export function parsePage<T>(value: unknown, parseItem: (item: unknown) => T | null): Page<T> {
-  if (!isObject(value) || !Array.isArray(value.items)) throw new ApiRequestError(UNEXPECTED_MESSAGE, 200);
-  return {
-    items: value.items.map(parseItem).filter((item): item is T => item !== null),
-    nextCursor: typeof value.nextCursor === "string" && value.nextCursor ? value.nextCursor : null,
-  };
 }
 
 export function messageOf(error: unknown, fallback: string): string {

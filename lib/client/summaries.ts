@@ -1,13 +1,5 @@
-import {
-  ApiRequestError,
-  errorFromResponse,
-  isObject,
-  NETWORK_MESSAGE,
-  parseBody,
-  str,
-  UNEXPECTED_MESSAGE,
-} from "./client";
-import type { SummaryResult } from "./types";
+import { summaryEventSchema, summaryResultSchema, summaryStreamType, type SummaryResult } from "@/lib/contract";
+import { ApiRequestError, errorFromResponse, NETWORK_MESSAGE, parseResponse } from "./request";
 
 const summaryUrl = (id: string) => `/api/transcriptions/${encodeURIComponent(id)}/summary`;
 
@@ -20,39 +12,13 @@ export interface StreamSummaryOptions {
   onDelta?: (text: string) => void;
 }
 
-type SummaryEvent =
-  | { type: "delta"; text: string }
-  | { type: "done"; summary: string; etag?: string }
-  | { type: "error"; code?: string; message: string };
-
-function parseEvent(line: string): SummaryEvent | null {
-  let value: unknown;
+function parseEvent(line: string) {
   try {
-    value = JSON.parse(line);
+    const event = summaryEventSchema.safeParse(JSON.parse(line));
+    return event.success ? event.data : null;
   } catch {
     return null;
   }
-  if (!isObject(value)) return null;
-  if (value.type === "delta" && typeof value.text === "string") return { type: "delta", text: value.text };
-  if (value.type === "done" && typeof value.summary === "string") {
-    return { type: "done", summary: value.summary, etag: str(value.etag) || undefined };
-  }
-  if (value.type === "error") {
-    return {
-      type: "error",
-      code: str(value.code) || undefined,
-      message: str(value.message) || "The summary could not be made. Try again in a moment.",
-    };
-  }
-  return null;
-}
-
-function parseResult(status: number, body: string): SummaryResult {
-  const parsed = parseBody(status, body);
-  if (!isObject(parsed) || typeof parsed.summary !== "string") {
-    throw new ApiRequestError(UNEXPECTED_MESSAGE, status);
-  }
-  return { summary: parsed.summary, etag: str(parsed.etag) || undefined };
 }
 
 /**
@@ -69,7 +35,7 @@ export async function streamSummary(id: string, options: StreamSummaryOptions = 
       method: "POST",
       signal,
       cache: "no-store",
-      headers: { Accept: "application/x-ndjson, application/json" },
+      headers: { Accept: `${summaryStreamType}, application/json` },
     });
   } catch (error) {
     if (signal?.aborted) throw error;
@@ -79,7 +45,9 @@ export async function streamSummary(id: string, options: StreamSummaryOptions = 
   const { status } = response;
   if (!response.ok) throw errorFromResponse(status, await response.text());
   const type = response.headers.get("Content-Type") ?? "";
-  if (!type.includes("ndjson") || !response.body) return parseResult(status, await response.text());
+  if (!type.includes(summaryStreamType) || !response.body) {
+    return parseResponse(summaryResultSchema, status, await response.text());
+  }
 
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";
