@@ -51,7 +51,8 @@ function parseJson(text: string): unknown {
  */
 export function parseResponse<T>(schema: ZodType<T>, status: number, body: string): T {
   const result = schema.safeParse(parseJson(body));
-  if (!result.success) throw new ApiRequestError(UNEXPECTED_MESSAGE, status, undefined, { cause: result.error });
+  if (!result.success)
+    throw new ApiRequestError(UNEXPECTED_MESSAGE, status, undefined, { cause: result.error });
   return result.data;
 }
 

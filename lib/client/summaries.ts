@@ -1,4 +1,9 @@
-import { summaryEventSchema, summaryResultSchema, summaryStreamType, type SummaryResult } from "@/lib/contract";
+import {
+  summaryEventSchema,
+  summaryResultSchema,
+  summaryStreamType,
+  type SummaryResult,
+} from "@/lib/contract";
 import { ApiRequestError, errorFromResponse, NETWORK_MESSAGE, parseResponse } from "./request";
 
 const summaryUrl = (id: string) => `/api/transcriptions/${encodeURIComponent(id)}/summary`;
