@@ -63,7 +63,7 @@ export function parseTranscript(value: unknown): Transcript | undefined {
     language: str(value.language),
     durationSec: num(value.durationSec),
     engine: str(value.engine),
-    settings: { language: str(settings.language), diarize: settings.diarize === true },
+    settings: { diarize: settings.diarize === true },
     summary: typeof value.summary === "string" && value.summary ? value.summary : undefined,
     createdAt: str(value.createdAt),
     updatedAt: str(value.updatedAt),

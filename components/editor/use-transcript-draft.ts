@@ -3,7 +3,7 @@
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import { messageOf } from "@/components/api/client";
 import type { Segment, SummaryResult, Transcript } from "@/components/api/types";
-import { realignSegments, replaceSegmentText } from "@/lib/transcripts/realign-segments";
+import { realignSegments, replaceSegmentText } from "@/lib/domain/realign-segments";
 import { useSaveTranscript, type SaveStatus } from "./use-save-transcript";
 
 export interface KeptEdits {

@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { foldText } from "@/lib/transcripts/search";
+import { foldText } from "@/lib/services/search";
 import { configure, readFixture, upload, waitForJob } from "../helpers/api";
 import {
   deleteRecording,

@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/domain/errors";
 import type { Segment } from "@/lib/speech/types";
 import { createAzureStorage } from "@/lib/storage/azure/azure-storage";
 import { INLINE_PROPERTY_LIMIT } from "@/lib/storage/azure/table-transcript-store";
@@ -144,7 +144,7 @@ function transcript(overrides: Partial<NewTranscript> = {}): NewTranscript {
     language: "en-US",
     durationSec: 11.05,
     engine: "local-whisper-tiny.en",
-    settings: { language: "en-US", diarize: true, speakers: 2 },
+    settings: { diarize: true },
     summary: "A short speech about service.",
     createdAt: now,
     updatedAt: now,
@@ -348,7 +348,7 @@ describe("TranscriptStore (Table Storage)", () => {
   });
 
   it("reads back a transcript without the optional fields", async () => {
-    const bare = transcript({ settings: { language: "en-US", diarize: false }, segments: [], text: "" });
+    const bare = transcript({ settings: { diarize: false }, segments: [], text: "" });
     delete bare.summary;
     delete bare.processingMs;
     delete bare.uncovered;

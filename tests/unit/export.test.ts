@@ -6,8 +6,8 @@ import {
   formatTimestamp,
   renderExport,
   renderTranscriptsCsv,
-} from "@/lib/transcripts/export";
-import type { Transcript } from "@/lib/transcripts/types";
+} from "@/lib/services/export";
+import type { Transcript } from "@/lib/domain/transcript";
 
 function makeTranscript(overrides: Partial<Transcript> = {}): Transcript {
   return {
@@ -23,7 +23,7 @@ function makeTranscript(overrides: Partial<Transcript> = {}): Transcript {
     language: "en",
     durationSec: 3727.456,
     engine: "local-whisper-tiny.en",
-    settings: { language: "en", diarize: true, speakers: 2 },
+    settings: { diarize: true },
     summary: "A short greeting.",
     createdAt: "2024-05-01T14:03:00.000Z",
     updatedAt: "2024-05-01T14:05:00.000Z",

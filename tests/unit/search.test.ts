@@ -1,4 +1,4 @@
-import { buildSnippet, foldText, matchesAll, parseQuery } from "@/lib/transcripts/search";
+import { buildSnippet, foldText, matchesAll, parseQuery } from "@/lib/services/search";
 
 /** The marked spans of a snippet, folded. */
 function marked(result: { snippet: string; matches: Array<[number, number]> }): string[] {

@@ -4,15 +4,16 @@ import { NextResponse } from "next/server";
 import { sniffLength } from "@/lib/audio/detect-format";
 import { parseMultipart, removeAll } from "@/lib/http/multipart";
 import { parseInput, withErrors } from "@/lib/http/route";
-import { getServices } from "@/lib/transcripts/context";
-import { listQuerySchema, listTranscripts } from "@/lib/transcripts/library";
-import { startTranscription, transcriptionFieldsSchema } from "@/lib/transcripts/transcriptions";
+import { requestContext } from "@/lib/services";
+import { listQuerySchema, listTranscripts } from "@/lib/services/library";
+import { startTranscription, transcriptionFieldsSchema } from "@/lib/services/transcriptions";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const POST = withErrors(async (request: Request) => {
-  const services = await getServices();
+  const context = await requestContext(request);
+  const { services } = context;
   const form = await parseMultipart(request, {
     fileField: "audio",
     maxFileBytes: services.config.audio.maxUploadBytes,
@@ -21,7 +22,7 @@ export const POST = withErrors(async (request: Request) => {
   });
   try {
     const fields = parseInput(transcriptionFieldsSchema, form.fields);
-    const started = await startTranscription(form.file, fields, services);
+    const started = await startTranscription(context, form.file, fields);
     return NextResponse.json(started, {
       status: 202,
       headers: { Location: `/api/transcriptions/${started.id}` },
@@ -33,5 +34,7 @@ export const POST = withErrors(async (request: Request) => {
 
 export const GET = withErrors(async (request: Request) => {
   const query = parseInput(listQuerySchema, Object.fromEntries(new URL(request.url).searchParams));
-  return NextResponse.json(await listTranscripts(query), { headers: { "Cache-Control": "no-store" } });
+  return NextResponse.json(await listTranscripts(await requestContext(request), query), {
+    headers: { "Cache-Control": "no-store" },
+  });
 });

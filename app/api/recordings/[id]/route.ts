@@ -1,15 +1,16 @@
 // DELETE /api/recordings/:id: removes a recording and its transcript.
 import { z } from "zod";
 import { parseInput, withErrors } from "@/lib/http/route";
-import { deleteRecording } from "@/lib/transcripts/recordings";
+import { requestContext } from "@/lib/services";
+import { deleteRecording } from "@/lib/services/recordings";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 const paramsSchema = z.object({ id: z.string().regex(/^[0-9a-z]{17}$/, "is not a recording id") });
 
-export const DELETE = withErrors(async (_request: Request, context: { params: Promise<{ id: string }> }) => {
+export const DELETE = withErrors(async (request: Request, context: { params: Promise<{ id: string }> }) => {
   const { id } = parseInput(paramsSchema, await context.params);
-  await deleteRecording(id);
+  await deleteRecording(await requestContext(request), id);
   return new Response(null, { status: 204 });
 });

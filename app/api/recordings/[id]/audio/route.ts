@@ -2,7 +2,8 @@
 import { z } from "zod";
 import { contentDisposition, toWebStream } from "@/lib/http/download";
 import { parseInput, withErrors } from "@/lib/http/route";
-import { readRecordingAudio } from "@/lib/transcripts/recordings";
+import { requestContext } from "@/lib/services";
+import { readRecordingAudio } from "@/lib/services/recordings";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -12,7 +13,7 @@ const paramsSchema = z.object({ id: z.string().regex(/^[0-9a-z]{17}$/, "is not a
 export const GET = withErrors(async (request: Request, context: { params: Promise<{ id: string }> }) => {
   const { id } = parseInput(paramsSchema, await context.params);
   const download = new URL(request.url).searchParams.get("download") === "1";
-  const audio = await readRecordingAudio(id, request.headers.get("range"));
+  const audio = await readRecordingAudio(await requestContext(request), id, request.headers.get("range"));
   const headers: Record<string, string> = {
     "Content-Type": audio.contentType,
     "Accept-Ranges": "bytes",

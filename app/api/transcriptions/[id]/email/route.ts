@@ -1,9 +1,10 @@
 // POST /api/transcriptions/:id/email: e-mails the transcript, its summary and settings to { to }.
 import { NextResponse } from "next/server";
 import { z } from "zod";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/domain/errors";
 import { parseInput, withErrors } from "@/lib/http/route";
-import { emailRequestSchema, emailTranscript } from "@/lib/transcripts/email";
+import { requestContext } from "@/lib/services";
+import { emailRequestSchema, emailTranscript } from "@/lib/services/email";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -17,6 +18,6 @@ export const POST = withErrors(async (request: Request, context: { params: Promi
   });
   const { to } = parseInput(emailRequestSchema, body);
   const clientKey = request.headers.get("x-client-address") ?? "unknown";
-  const sent = await emailTranscript(id, to, clientKey);
+  const sent = await emailTranscript(await requestContext(request), id, to, clientKey);
   return NextResponse.json({ id: sent.id, status: "sent" }, { status: 202 });
 });

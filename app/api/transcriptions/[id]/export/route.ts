@@ -2,8 +2,9 @@
 import { z } from "zod";
 import { contentDisposition } from "@/lib/http/download";
 import { parseInput, withErrors } from "@/lib/http/route";
-import { exportFormats } from "@/lib/transcripts/export";
-import { exportTranscript } from "@/lib/transcripts/library";
+import { requestContext } from "@/lib/services";
+import { exportFormats } from "@/lib/services/export";
+import { exportTranscript } from "@/lib/services/library";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -14,7 +15,7 @@ const querySchema = z.object({ format: z.enum(exportFormats).default("txt") });
 export const GET = withErrors(async (request: Request, context: { params: Promise<{ id: string }> }) => {
   const { id } = parseInput(paramsSchema, await context.params);
   const { format } = parseInput(querySchema, Object.fromEntries(new URL(request.url).searchParams));
-  const file = await exportTranscript(id, format);
+  const file = await exportTranscript(await requestContext(request), id, format);
   return new Response(new Uint8Array(file.body), {
     headers: {
       "Content-Type": file.contentType,

@@ -1,9 +1,10 @@
 // POST /api/transcriptions/:id/summary: summarises and saves; streams NDJSON events when asked to.
 import { NextResponse } from "next/server";
 import { z } from "zod";
-import { toAppError } from "@/lib/http/errors";
+import { toAppError } from "@/lib/domain/errors";
 import { parseInput, withErrors } from "@/lib/http/route";
-import { summarizeTranscript } from "@/lib/transcripts/summaries";
+import { requestContext } from "@/lib/services";
+import { summarizeTranscript } from "@/lib/services/summaries";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -12,8 +13,9 @@ const paramsSchema = z.object({ id: z.string().regex(/^[0-9a-z]{17}$/, "is not a
 
 export const POST = withErrors(async (request: Request, context: { params: Promise<{ id: string }> }) => {
   const { id } = parseInput(paramsSchema, await context.params);
+  const serviceContext = await requestContext(request);
   if (!(request.headers.get("accept") ?? "").includes("application/x-ndjson")) {
-    const { summary, transcript } = await summarizeTranscript(id, { signal: request.signal });
+    const { summary, transcript } = await summarizeTranscript(serviceContext, id, { signal: request.signal });
     return NextResponse.json({ summary, etag: transcript.etag }, { headers: { ETag: transcript.etag } });
   }
   const encoder = new TextEncoder();
@@ -21,7 +23,7 @@ export const POST = withErrors(async (request: Request, context: { params: Promi
     async start(controller) {
       const send = (event: object) => controller.enqueue(encoder.encode(JSON.stringify(event) + "\n"));
       try {
-        const { summary, transcript } = await summarizeTranscript(id, {
+        const { summary, transcript } = await summarizeTranscript(serviceContext, id, {
           signal: request.signal,
           onDelta: (text) => send({ type: "delta", text }),
         });

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/domain/errors";
 import type { RecordingDownload } from "@/lib/storage/types";
-import { getServices } from "./context";
+import type { ServiceContext } from "./context";
 
 /** Query of `GET /api/recordings`. */
 export const recordingsQuerySchema = z.object({
@@ -10,17 +10,19 @@ export const recordingsQuerySchema = z.object({
 });
 
 /** Stored recordings with their metadata, newest first. */
-export async function listRecordings(query: z.infer<typeof recordingsQuerySchema>) {
-  const { storage, owner } = await getServices();
+export async function listRecordings(
+  { services: { storage }, owner }: ServiceContext,
+  query: z.infer<typeof recordingsQuerySchema>,
+) {
   return storage.recordings.list(owner, { cursor: query.cursor, limit: query.limit });
 }
 
 /** A recording's audio, whole or the byte range an HTTP `Range` header asks for. */
 export async function readRecordingAudio(
+  { services: { storage }, owner }: ServiceContext,
   id: string,
   rangeHeader: string | null,
 ): Promise<RecordingDownload & { name: string }> {
-  const { storage, owner } = await getServices();
   const metadata = await storage.recordings.get(owner, id);
   if (!metadata) throw new AppError("not_found", "No recording has this id.");
   const range = rangeHeader ? parseRange(rangeHeader, metadata.sizeBytes) : undefined;
@@ -30,8 +32,10 @@ export async function readRecordingAudio(
 }
 
 /** Deletes a recording and its transcript, so nothing is left orphaned. */
-export async function deleteRecording(id: string): Promise<void> {
-  const { storage, owner } = await getServices();
+export async function deleteRecording(
+  { services: { storage }, owner }: ServiceContext,
+  id: string,
+): Promise<void> {
   const metadata = await storage.recordings.get(owner, id);
   if (!metadata) throw new AppError("not_found", "No recording has this id.");
   if (metadata.transcriptionId) await storage.transcripts.delete(owner, metadata.transcriptionId);

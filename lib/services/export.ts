@@ -1,7 +1,6 @@
 import { Document, HeadingLevel, Packer, Paragraph, TextRun } from "docx";
-import type { Segment } from "@/lib/speech/types";
-import { segmentsMatchText } from "./realign-segments";
-import type { Transcript } from "./types";
+import { segmentsMatchText } from "@/lib/domain/realign-segments";
+import type { Segment, Transcript } from "@/lib/domain/transcript";
 
 export const exportFormats = ["txt", "srt", "vtt", "json", "csv", "docx"] as const;
 export type ExportFormat = (typeof exportFormats)[number];

@@ -1,0 +1,183 @@
+import { z } from "zod";
+import { AppError } from "@/lib/domain/errors";
+import { realignSegments, segmentsMatchText } from "@/lib/domain/realign-segments";
+import type { StoredTranscript, TranscriptHeader } from "@/lib/domain/transcript";
+import type { ServiceContext } from "./context";
+import { renderExport, renderTranscriptsCsv, type ExportFormat, type RenderedExport } from "./export";
+import { buildSnippet, matchesAll, parseQuery } from "./search";
+
+/** A saved transcript in a listing; search results carry a highlighted snippet. */
+export interface TranscriptListItem extends Omit<TranscriptHeader, "etag"> {
+  snippet?: string;
+  matches?: Array<[number, number]>;
+}
+
+/** Query of `GET /api/transcriptions`. */
+export const listQuerySchema = z.object({
+  q: z.string().trim().max(200).optional(),
+  cursor: z.string().max(2000).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+const segmentSchema = z
+  .object({
+    start: z.number().min(0),
+    end: z.number().min(0),
+    text: z
+      .string()
+      .max(100_000)
+      .refine((text) => text.trim().length > 0, { message: "must not be empty" }),
+    speaker: z.string().max(100).optional(),
+  })
+  .refine((segment) => segment.end >= segment.start, {
+    message: "must not be before start",
+    path: ["end"],
+  });
+
+/**
+ * Body of `PUT /api/transcriptions/:id`. `segments`, when sent, must be in order of their start
+ * times, each with a start at or after 0, an end at or after its start and some text.
+ */
+export const editSchema = z.object({
+  text: z.string().max(5_000_000),
+  title: z.string().trim().min(1).max(200).optional(),
+  summary: z.string().max(200_000).optional(),
+  segments: z
+    .array(segmentSchema)
+    .max(100_000)
+    .superRefine((segments, context) => {
+      segments.forEach((segment, index) => {
+        if (index > 0 && segment.start < segments[index - 1]!.start) {
+          context.addIssue({
+            code: "custom",
+            message: "must not start before the segment before it",
+            path: [index, "start"],
+          });
+        }
+      });
+    })
+    .optional(),
+});
+
+export type TranscriptEdit = z.infer<typeof editSchema>;
+
+/**
+ * Saved transcripts, newest first. With `q`, a search over titles and texts: the owner's
+ * partition is scanned (see README for how this scales) and results carry snippets.
+ */
+export async function listTranscripts(
+  { services: { storage }, owner }: ServiceContext,
+  query: z.infer<typeof listQuerySchema>,
+) {
+  const terms = query.q ? parseQuery(query.q) : [];
+  if (terms.length === 0) {
+    const page = await storage.transcripts.list(owner, { cursor: query.cursor, limit: query.limit });
+    return { items: page.items.map(toListItem), nextCursor: page.nextCursor };
+  }
+  const skip = query.cursor ? Number.parseInt(query.cursor, 10) || 0 : 0;
+  const items: TranscriptListItem[] = [];
+  let seen = 0;
+  let more = false;
+  for await (const transcript of storage.transcripts.scan(owner)) {
+    if (!matchesAll(terms, transcript.title, transcript.text)) continue;
+    if (seen++ < skip) continue;
+    if (items.length === query.limit) {
+      more = true;
+      break;
+    }
+    items.push({ ...toListItem(transcript), ...buildSnippet(terms, transcript.text) });
+  }
+  return { items, nextCursor: more ? String(skip + items.length) : null };
+}
+
+/**
+ * Saves edits if the transcript is still at version `ifMatch`. Empty text is refused and nothing
+ * is written (the rule of the original app).
+ *
+ * The segments always spell out the saved text:
+ * - With `segments`, they are stored as sent, and `text` must be their texts joined with spaces
+ *   (compared with whitespace normalised, so line breaks in `text` are fine); otherwise the save
+ *   is refused with 422 `segments_mismatch` and nothing is written.
+ * - Without `segments`, the stored segments follow the new text (see {@link realignSegments}):
+ *   unchanged words keep their segment and times, new words join their neighbours' segments,
+ *   deleted words go.
+ */
+export async function saveTranscriptEdits(
+  { services: { storage }, owner }: ServiceContext,
+  id: string,
+  edit: TranscriptEdit,
+  ifMatch: string | null,
+) {
+  if (!ifMatch) {
+    throw new AppError(
+      "precondition_required",
+      "Send the transcript's current version in an If-Match header so that no one's edits are overwritten.",
+    );
+  }
+  if (!edit.text.trim())
+    throw new AppError("empty_transcript", "The transcript is empty, so nothing was saved.");
+  if (edit.segments && !segmentsMatchText(edit.segments, edit.text)) {
+    throw new AppError(
+      "segments_mismatch",
+      "The segments do not spell out the text: their texts joined with spaces must equal the text. Nothing was saved.",
+    );
+  }
+  const current = await storage.transcripts.get(owner, id);
+  if (!current) throw new AppError("not_found", "No transcription has this id.");
+  const { etag, ...rest } = current;
+  if (etag !== ifMatch) {
+    throw new AppError(
+      "precondition_failed",
+      "Someone else changed this transcript. Reload to see their version.",
+    );
+  }
+  return storage.transcripts.replace(
+    owner,
+    {
+      ...rest,
+      text: edit.text,
+      title: edit.title ?? current.title,
+      segments: edit.segments ?? realignSegments(current.segments, edit.text, current.durationSec),
+      ...(edit.summary !== undefined ? { summary: edit.summary } : {}),
+      updatedAt: new Date().toISOString(),
+    },
+    etag,
+  );
+}
+
+/** Deletes a transcript and its recording, so nothing is left orphaned. */
+export async function deleteTranscript(
+  { services: { storage }, owner }: ServiceContext,
+  id: string,
+): Promise<void> {
+  const transcript = await storage.transcripts.get(owner, id);
+  if (!transcript) throw new AppError("not_found", "No transcription has this id.");
+  await storage.recordings.delete(owner, transcript.recordingId);
+  await storage.transcripts.delete(owner, id);
+}
+
+/** One transcript rendered as a downloadable file. */
+export async function exportTranscript(
+  { services: { storage }, owner }: ServiceContext,
+  id: string,
+  format: ExportFormat,
+): Promise<RenderedExport> {
+  const transcript = await storage.transcripts.get(owner, id);
+  if (!transcript) throw new AppError("not_found", "No transcription has this id.");
+  return renderExport(transcript, format);
+}
+
+/** Every saved transcript as one CSV file (UTF-8 with BOM for spreadsheets). */
+export async function exportAllTranscriptsCsv({
+  services: { storage },
+  owner,
+}: ServiceContext): Promise<string> {
+  const all: StoredTranscript[] = [];
+  for await (const transcript of storage.transcripts.scan(owner)) all.push(transcript);
+  return "\uFEFF" + renderTranscriptsCsv(all);
+}
+
+function toListItem(transcript: TranscriptHeader): TranscriptListItem {
+  const { id, recordingId, title, createdAt, updatedAt, durationSec, language, engine } = transcript;
+  return { id, recordingId, title, createdAt, updatedAt, durationSec, language, engine };
+}
