@@ -1,11 +1,10 @@
 // Custom server: Next.js request handler plus WebSocket upgrades, with graceful shutdown.
 import http from "node:http";
 import next from "next";
-import { getConfig } from "@/lib/config";
+import { loadConfig, type AppConfig } from "@/lib/config";
 import { logger } from "@/lib/log";
-import { getSpeechEngine } from "@/lib/speech";
-import { closeServices, getServices } from "@/lib/transcripts/context";
-import { resumeUnfinishedTranscriptions } from "@/lib/transcripts/transcriptions";
+import { getProcessEngine, startProcessServices, stopProcessServices, systemContext } from "@/lib/services";
+import { resumeUnfinishedTranscriptions } from "@/lib/services/transcriptions";
 
 /** The caller's address: the socket's, or with a trusted proxy the first X-Forwarded-For entry. */
 export function clientAddress(request: http.IncomingMessage, trustProxy: boolean): string {
@@ -16,8 +15,13 @@ export function clientAddress(request: http.IncomingMessage, trustProxy: boolean
 }
 
 /** Starts the HTTP server and resolves once it listens; the returned function stops it. */
-export async function startServer(options: { dev: boolean; port?: number; host?: string }) {
-  const config = getConfig();
+export async function startServer(options: {
+  dev: boolean;
+  config: AppConfig;
+  port?: number;
+  host?: string;
+}) {
+  const { config } = options;
   const port = options.port ?? config.server.port;
   const host = options.host ?? config.server.host;
   const app = next({ dev: options.dev, hostname: host, port });
@@ -47,18 +51,19 @@ export async function startServer(options: { dev: boolean; port?: number; host?:
   logger.info("server listening", { url: `http://localhost:${port}`, dev: options.dev });
 
   const started = Date.now();
+  const services = startProcessServices(config);
   if (config.speech.preload) {
-    const engine = getSpeechEngine(config);
+    const engine = getProcessEngine();
     engine
       .warmUp()
       .then(() => logger.info("speech engine ready", { engine: engine.info.id, ms: Date.now() - started }))
       .catch((error: unknown) => logger.error("speech engine failed to load", { error: String(error) }));
   }
-  getServices()
-    .then(async (services) => {
-      const resumed = await resumeUnfinishedTranscriptions(services);
+  services
+    .then(async (built) => {
+      const resumed = await resumeUnfinishedTranscriptions(systemContext(built));
       if (resumed > 0) logger.info("resumed unfinished transcriptions", { count: resumed });
-      return services.storage.health();
+      return built.storage.health();
     })
     .then((health) =>
       logger.info("storage ready", {
@@ -75,13 +80,13 @@ export async function startServer(options: { dev: boolean; port?: number; host?:
       server.closeAllConnections();
     });
     await app.close?.();
-    await closeServices();
+    await stopProcessServices();
   };
 }
 
 async function main() {
-  const config = getConfig();
-  const stop = await startServer({ dev: config.env === "development" });
+  const config = loadConfig();
+  const stop = await startServer({ dev: config.env === "development", config });
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

@@ -6,7 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { decodeToPcm } from "@/lib/audio/ffmpeg";
-import { getConfig } from "@/lib/config";
+import { loadConfig } from "@/lib/config";
 import { createSpeechEngine } from "@/lib/speech";
 import { createWerScorer } from "./score";
 import { benchStressSet } from "./stress-bench";
@@ -29,8 +29,8 @@ async function main() {
   }
   const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8")) as { files: ManifestFile[] };
   const files = manifest.files.filter((file) => file.kind === "wer" && file.ref);
-  const config = getConfig();
-  const engine = createSpeechEngine(config);
+  const config = loadConfig();
+  const engine = createSpeechEngine(config.speech);
   await engine.warmUp();
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "transcribe-eval-"));
   const hypDir = path.join(workDir, "hyp");

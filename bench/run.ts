@@ -5,7 +5,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { decodeToPcm, resolveFfmpeg } from "@/lib/audio/ffmpeg";
-import { getConfig } from "@/lib/config";
+import { loadConfig } from "@/lib/config";
 import { createSpeechEngine } from "@/lib/speech";
 import { buildIfNeeded } from "../scripts/build-if-needed";
 import { createWerScorer, sharedEvalDir } from "./score";
@@ -26,7 +26,7 @@ function pickInput(workDir: string) {
   if (found) return { ...found, label: path.basename(found.audio) };
   // Without the shared evaluation set: five minutes of the bundled fixture, looped.
   const audio = path.join(workDir, "jfk-looped.wav");
-  execFileSync(resolveFfmpeg(getConfig().audio.ffmpegPath).path, [
+  execFileSync(resolveFfmpeg(loadConfig().audio.ffmpegPath).path, [
     "-loglevel",
     "error",
     "-y",
@@ -71,8 +71,8 @@ async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs: number): Pr
 }
 
 async function benchEngine(audioPath: string, workDir: string) {
-  const config = getConfig();
-  const engine = createSpeechEngine(config);
+  const config = loadConfig();
+  const engine = createSpeechEngine(config.speech);
   const loadStart = performance.now();
   await engine.warmUp();
   const modelLoadMs = performance.now() - loadStart;
@@ -180,7 +180,7 @@ async function main() {
       input: { file: input.label, audioSec: round(audioSec, 2) },
       engine: {
         id: "local-whisper-tiny.en",
-        threads: getConfig().speech.threads,
+        threads: loadConfig().speech.threads,
         modelLoadMs: round(engine.modelLoadMs, 0),
         ffmpegDecodeMs: round(engine.decodeMs, 0),
         transcribeMs: round(engine.engineMs, 0),

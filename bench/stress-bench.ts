@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { decodeToPcm } from "@/lib/audio/ffmpeg";
-import { getConfig } from "@/lib/config";
+import { loadConfig } from "@/lib/config";
 import type { SpeechEngine, SpeechResult } from "@/lib/speech/types";
 import { checkCoverage, countWords, findRepetition } from "./stress-check";
 import { generateStressSet, listStressClips, type StressFile } from "./stress-set";
@@ -215,7 +215,7 @@ export async function benchStressSet(options: {
   quick?: boolean;
   onFile?: (report: StressFileReport) => void;
 }): Promise<StressReport> {
-  const config = getConfig();
+  const config = loadConfig();
   const clips = listStressClips(path.resolve(__dirname, ".."));
   const files = await generateStressSet({
     outDir: path.join(options.workDir, "stress-set"),

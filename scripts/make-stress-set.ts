@@ -3,7 +3,7 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { resolveFfmpeg } from "@/lib/audio/ffmpeg";
-import { getConfig } from "@/lib/config";
+import { loadConfig } from "@/lib/config";
 import { generateStressSet, listStressClips } from "../bench/stress-set";
 
 const root = path.resolve(__dirname, "..");
@@ -20,7 +20,7 @@ async function main() {
   if (!Number.isInteger(seed) || seed < 0)
     throw new Error(`--seed must be a whole number, not ${values.seed}.`);
   const outDir = path.resolve(values.out);
-  const ffmpegPath = getConfig().audio.ffmpegPath;
+  const ffmpegPath = loadConfig().audio.ffmpegPath;
   const clips = listStressClips(root);
   const started = performance.now();
   const files = await generateStressSet({ outDir, seed, clips, quick: values.quick, ffmpegPath });

@@ -1,10 +1,10 @@
 // Prepares the offline speech model once (idempotent, no network): npm run prepare-models
-import { getConfig } from "@/lib/config";
+import { loadConfig } from "@/lib/config";
 import { prepareWhisperModel } from "@/lib/speech/local/prepare-model";
 
 async function main() {
   const started = Date.now();
-  const result = await prepareWhisperModel(getConfig().modelDir);
+  const result = await prepareWhisperModel(loadConfig().modelDir);
   const verb = result.created ? "prepared" : "already prepared";
   console.log(`Speech model ${verb}: ${result.model} (${Date.now() - started} ms)`);
 }

@@ -1,7 +1,7 @@
 // npm start: prepares the model, builds the app when the build is missing or stale, then serves it.
 import { spawnSync } from "node:child_process";
 import path from "node:path";
-import { getConfig } from "@/lib/config";
+import { loadConfig } from "@/lib/config";
 import { startServer } from "../server";
 import { buildIfNeeded } from "./build-if-needed";
 
@@ -19,10 +19,10 @@ function prepareModels(root: string): void {
 }
 
 async function main() {
-  const config = getConfig();
+  const config = loadConfig();
   prepareModels(process.cwd());
   buildIfNeeded(process.cwd());
-  const stop = await startServer({ dev: false });
+  const stop = await startServer({ dev: false, config });
   console.log(`Transcribe is running on http://localhost:${config.server.port}`);
   const shutdown = () => void stop().then(() => process.exit(0));
   process.once("SIGINT", shutdown);

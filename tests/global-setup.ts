@@ -13,5 +13,6 @@ export default async function globalSetup() {
     inMemory: true,
   });
   globalThis.__AZURITE__ = azurite;
+  process.env.STORAGE_PROVIDER = "azure";
   process.env.AZURE_STORAGE_CONNECTION_STRING = azurite.connectionString;
 }

@@ -3,7 +3,7 @@
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import { messageOf } from "@/lib/client/request";
 import type { Segment, SummaryResult, Transcript } from "@/lib/contract";
-import { realignSegments, replaceSegmentText } from "@/lib/transcripts/realign-segments";
+import { realignSegments, replaceSegmentText } from "@/lib/domain/realign-segments";
 import { useSaveTranscript, type SaveStatus } from "./use-save-transcript";
 
 export interface KeptEdits {

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiRequestError, messageOf } from "@/lib/client/request";
 import { fetchJob, submitAudio } from "@/lib/client/transcriptions";
-import type { Transcript, TranscriptionView, TranscriptSettings } from "@/lib/contract";
+import type { Transcript, TranscriptionView, UploadSettings } from "@/lib/contract";
 
 const POLL_INTERVAL_MS = 700;
 /** Consecutive network failures tolerated while polling before giving up. */
@@ -36,7 +36,7 @@ export interface TranscriptionJob {
   state: JobState;
   /** Uploading, queued or running. */
   active: boolean;
-  start: (file: File, settings: TranscriptSettings, source: AudioSource) => void;
+  start: (file: File, settings: UploadSettings, source: AudioSource) => void;
 }
 
 function phaseOf(snapshot: TranscriptionView): JobState {
@@ -58,7 +58,7 @@ export function useTranscriptionJob(callbacks: JobCallbacks): TranscriptionJob {
 
   useEffect(() => () => cancelRef.current?.(), []);
 
-  const start = useCallback((audio: File, settings: TranscriptSettings, source: AudioSource) => {
+  const start = useCallback((audio: File, settings: UploadSettings, source: AudioSource) => {
     cancelRef.current?.();
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;

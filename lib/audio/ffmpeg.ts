@@ -4,7 +4,7 @@ import fs from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/domain/errors";
 import { PCM_SAMPLE_RATE, type PcmAudio } from "./pcm";
 
 /** Which ffmpeg binary is used, and why. */

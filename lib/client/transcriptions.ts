@@ -11,7 +11,7 @@ import {
   type TranscriptEdit,
   type TranscriptionView,
   type TranscriptListItem,
-  type TranscriptSettings,
+  type UploadSettings,
 } from "@/lib/contract";
 import {
   ApiRequestError,
@@ -75,7 +75,7 @@ export interface UploadHandle {
  */
 export function submitAudio(
   file: File,
-  settings: TranscriptSettings,
+  settings: UploadSettings,
   onUploadProgress: (fraction: number) => void,
 ): UploadHandle {
   const xhr = new XMLHttpRequest();

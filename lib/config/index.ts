@@ -13,7 +13,7 @@ const envSchema = z.object({
   TRUST_PROXY: booleanish.default(false),
   DATA_DIR: z.string().min(1).default("./data"),
   MODEL_DIR: z.string().min(1).default("./.cache/models"),
-  SPEECH_PROVIDER: z.enum(["local"]).default("local"),
+  SPEECH_PROVIDER: z.enum(["local", "fake"]).default("local"),
   SPEECH_THREADS: z.coerce.number().int().min(1).max(64).default(2),
   SPEECH_WINDOW_SEC: z.coerce.number().min(5).max(29).default(28),
   SPEECH_BEAMS: z.coerce.number().int().min(1).max(5).default(1),
@@ -26,6 +26,7 @@ const envSchema = z.object({
     .max(24 * 60)
     .default(120),
   JOBS_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+  STORAGE_PROVIDER: z.enum(["azurite", "azure", "memory"]).default("azurite"),
   AZURE_STORAGE_CONNECTION_STRING: z.string().min(1).optional(),
   AZURE_STORAGE_ACCOUNT_NAME: z
     .string()
@@ -77,6 +78,72 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
+/** The speech engine: local Whisper, or (tests only) a deterministic fake. */
+export interface SpeechConfig {
+  provider: "local" | "fake";
+  /** Absolute folder holding prepared model files. */
+  modelDir: string;
+  /** onnxruntime intra-op threads for the local engine. */
+  threads: number;
+  /** Longest window handed to Whisper, in seconds (the model sees at most 30 s). */
+  windowSec: number;
+  beams: number;
+  /** Load the local model when the server starts rather than on first use. */
+  preload: boolean;
+}
+
+/** The job queue. */
+export interface JobsConfig {
+  concurrency: number;
+}
+
+/** Where mail goes: kept in the local outbox, or sent through SMTP or Resend. */
+export type EmailConfig = { from: string; ratePerHour: number } & (
+  | { provider: "outbox"; outboxDir: string }
+  | {
+      provider: "smtp";
+      smtp: {
+        host: string;
+        port: number;
+        secure: boolean;
+        requireTls: boolean;
+        user?: string;
+        password?: string;
+      };
+    }
+  | { provider: "resend"; resend: { apiKey: string; baseUrl?: string } }
+);
+
+/** How an Azure Storage account is reached. */
+export type AzureStorageCredential =
+  | { kind: "connection-string"; connectionString: string }
+  /** Entra ID (DefaultAzureCredential) on the named account. */
+  | { kind: "entra-id"; accountName: string };
+
+/** Where recordings and transcripts are kept. */
+export type StorageConfig = {
+  /** Partition of every record until sign-in exists. */
+  owner: string;
+  recordingsContainer: string;
+  transcriptsContainer: string;
+  transcriptsTable: string;
+} & (
+  | {
+      /** Azurite started in-process on loopback, persisted under the data folder. */
+      provider: "azurite";
+      azurite: {
+        location: string;
+        blobPort: number;
+        queuePort: number;
+        tablePort: number;
+        inMemory: boolean;
+      };
+    }
+  | { provider: "azure"; credential: AzureStorageCredential }
+  /** In this process's memory only (tests). */
+  | { provider: "memory" }
+);
+
 /** Typed, validated application configuration. */
 export interface AppConfig {
   env: "development" | "production" | "test";
@@ -90,22 +157,13 @@ export interface AppConfig {
   dataDir: string;
   /** Absolute folder holding prepared model files. */
   modelDir: string;
-  speech: {
-    provider: "local";
-    /** onnxruntime intra-op threads for the local engine. */
-    threads: number;
-    /** Longest window handed to Whisper, in seconds (the model sees at most 30 s). */
-    windowSec: number;
-    beams: number;
-    /** Load the local model when the server starts rather than on first use. */
-    preload: boolean;
-  };
+  speech: SpeechConfig;
   audio: {
     ffmpegPath?: string;
     maxUploadBytes: number;
     maxDurationSec: number;
   };
-  jobs: { concurrency: number };
+  jobs: JobsConfig;
   summary:
     | { provider: "local"; chunkChars: number }
     | {
@@ -128,32 +186,8 @@ export interface AppConfig {
         maxRetries: number;
         timeoutMs: number;
       };
-  email: {
-    provider: "outbox" | "smtp" | "resend";
-    from: string;
-    ratePerHour: number;
-    smtp?: {
-      host: string;
-      port: number;
-      secure: boolean;
-      requireTls: boolean;
-      user?: string;
-      password?: string;
-    };
-    resend?: { apiKey: string; baseUrl?: string };
-  };
-  storage: {
-    /** Real Azure Storage (or any emulator) when set; otherwise Azurite is started in-process. */
-    connectionString?: string;
-    /** Azure account reached with Entra ID (DefaultAzureCredential) when no connection string is set. */
-    accountName?: string;
-    /** Partition of every record until sign-in exists. */
-    owner: string;
-    recordingsContainer: string;
-    transcriptsContainer: string;
-    transcriptsTable: string;
-    azurite: { location: string; blobPort: number; queuePort: number; tablePort: number; inMemory: boolean };
-  };
+  email: EmailConfig;
+  storage: StorageConfig;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
 }
 
@@ -165,7 +199,7 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses a raw environment into an {@link AppConfig}. Pure: used by tests and by {@link getConfig}. */
+/** Parses a raw environment into an {@link AppConfig}. Pure: used by tests and by {@link loadConfig}. */
 export function parseConfig(env: Record<string, string | undefined>, cwd = process.cwd()): AppConfig {
   const cleaned = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
@@ -180,13 +214,14 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
   const e = result.data;
   return {
     summary: summaryConfig(e),
-    email: emailConfig(e),
+    email: emailConfig(e, cwd),
     env: e.NODE_ENV,
     server: { port: e.PORT, host: e.HOST, trustProxy: e.TRUST_PROXY },
     dataDir: path.resolve(cwd, e.DATA_DIR),
     modelDir: path.resolve(cwd, e.MODEL_DIR),
     speech: {
-      provider: e.SPEECH_PROVIDER,
+      provider: speechProvider(e),
+      modelDir: path.resolve(cwd, e.MODEL_DIR),
       threads: e.SPEECH_THREADS,
       windowSec: e.SPEECH_WINDOW_SEC,
       beams: e.SPEECH_BEAMS,
@@ -198,21 +233,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       maxDurationSec: Math.round(e.AUDIO_MAX_MINUTES * 60),
     },
     jobs: { concurrency: e.JOBS_CONCURRENCY },
-    storage: {
-      connectionString: e.AZURE_STORAGE_CONNECTION_STRING,
-      accountName: e.AZURE_STORAGE_ACCOUNT_NAME,
-      owner: e.STORAGE_OWNER,
-      recordingsContainer: e.STORAGE_RECORDINGS_CONTAINER,
-      transcriptsContainer: e.STORAGE_TRANSCRIPTS_CONTAINER,
-      transcriptsTable: e.STORAGE_TRANSCRIPTS_TABLE,
-      azurite: {
-        location: path.resolve(cwd, e.DATA_DIR, "azurite"),
-        blobPort: e.AZURITE_BLOB_PORT,
-        queuePort: e.AZURITE_QUEUE_PORT,
-        tablePort: e.AZURITE_TABLE_PORT,
-        inMemory: e.AZURITE_IN_MEMORY,
-      },
-    },
+    storage: storageConfig(e, cwd),
     logLevel: e.LOG_LEVEL,
   };
 }
@@ -263,48 +284,112 @@ function summaryConfig(e: Env): AppConfig["summary"] {
   return { provider: "local", chunkChars: e.SUMMARY_CHUNK_CHARS };
 }
 
-function emailConfig(e: Env): AppConfig["email"] {
-  const base = { provider: e.EMAIL_PROVIDER, from: e.EMAIL_FROM, ratePerHour: e.EMAIL_RATE_LIMIT_PER_HOUR };
-  if (e.EMAIL_PROVIDER === "smtp") {
-    if (!e.SMTP_HOST) throw new ConfigError("Invalid configuration: EMAIL_PROVIDER=smtp needs SMTP_HOST");
-    return {
-      ...base,
-      smtp: {
-        host: e.SMTP_HOST,
-        port: e.SMTP_PORT,
-        secure: e.SMTP_SECURE,
-        requireTls: e.SMTP_REQUIRE_TLS,
-        user: e.SMTP_USER,
-        password: e.SMTP_PASSWORD,
-      },
-    };
+function emailConfig(e: Env, cwd: string): EmailConfig {
+  const base = { from: e.EMAIL_FROM, ratePerHour: e.EMAIL_RATE_LIMIT_PER_HOUR };
+  const provider = e.EMAIL_PROVIDER;
+  switch (provider) {
+    case "outbox":
+      return { ...base, provider, outboxDir: path.resolve(cwd, e.DATA_DIR, "outbox") };
+    case "smtp":
+      if (!e.SMTP_HOST) throw new ConfigError("Invalid configuration: EMAIL_PROVIDER=smtp needs SMTP_HOST");
+      return {
+        ...base,
+        provider,
+        smtp: {
+          host: e.SMTP_HOST,
+          port: e.SMTP_PORT,
+          secure: e.SMTP_SECURE,
+          requireTls: e.SMTP_REQUIRE_TLS,
+          user: e.SMTP_USER,
+          password: e.SMTP_PASSWORD,
+        },
+      };
+    case "resend":
+      if (!e.RESEND_API_KEY)
+        throw new ConfigError("Invalid configuration: EMAIL_PROVIDER=resend needs RESEND_API_KEY");
+      return { ...base, provider, resend: { apiKey: e.RESEND_API_KEY, baseUrl: e.RESEND_BASE_URL } };
+    default: {
+      const unknown: never = provider;
+      throw new ConfigError(`Invalid configuration: unknown EMAIL_PROVIDER ${String(unknown)}`);
+    }
   }
-  if (e.EMAIL_PROVIDER === "resend") {
-    if (!e.RESEND_API_KEY)
-      throw new ConfigError("Invalid configuration: EMAIL_PROVIDER=resend needs RESEND_API_KEY");
-    return { ...base, resend: { apiKey: e.RESEND_API_KEY, baseUrl: e.RESEND_BASE_URL } };
-  }
-  return base;
 }
 
-const globalKey = Symbol.for("transcribe.config");
-type ConfigHolder = { [globalKey]?: AppConfig };
-
-/** The process-wide configuration, parsed once from `process.env`. */
-export function getConfig(): AppConfig {
-  const holder = globalThis as ConfigHolder;
-  if (!holder[globalKey]) {
-    // .env, .env.local and .env.<mode> files, as Next.js reads them; real environment wins.
-    loadEnvConfig(process.cwd(), process.env.NODE_ENV === "development", {
-      info: () => {},
-      error: console.error,
-    });
-    holder[globalKey] = parseConfig(process.env);
+function speechProvider(e: Env): SpeechConfig["provider"] {
+  if (e.SPEECH_PROVIDER === "fake" && e.NODE_ENV !== "test") {
+    throw new ConfigError("Invalid configuration: SPEECH_PROVIDER=fake is only for tests (NODE_ENV=test)");
   }
-  return holder[globalKey];
+  return e.SPEECH_PROVIDER;
 }
 
-/** Forgets the cached configuration (tests change the environment between cases). */
-export function resetConfig(): void {
-  delete (globalThis as ConfigHolder)[globalKey];
+function storageConfig(e: Env, cwd: string): StorageConfig {
+  const base = {
+    owner: e.STORAGE_OWNER,
+    recordingsContainer: e.STORAGE_RECORDINGS_CONTAINER,
+    transcriptsContainer: e.STORAGE_TRANSCRIPTS_CONTAINER,
+    transcriptsTable: e.STORAGE_TRANSCRIPTS_TABLE,
+  };
+  const provider = e.STORAGE_PROVIDER;
+  const azureSet =
+    e.AZURE_STORAGE_CONNECTION_STRING !== undefined || e.AZURE_STORAGE_ACCOUNT_NAME !== undefined;
+  switch (provider) {
+    case "azure":
+      if (e.AZURE_STORAGE_CONNECTION_STRING) {
+        return {
+          ...base,
+          provider,
+          credential: { kind: "connection-string", connectionString: e.AZURE_STORAGE_CONNECTION_STRING },
+        };
+      }
+      if (e.AZURE_STORAGE_ACCOUNT_NAME) {
+        return {
+          ...base,
+          provider,
+          credential: { kind: "entra-id", accountName: e.AZURE_STORAGE_ACCOUNT_NAME },
+        };
+      }
+      throw new ConfigError(
+        "Invalid configuration: STORAGE_PROVIDER=azure needs AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ACCOUNT_NAME (Entra ID)",
+      );
+    case "azurite":
+      if (azureSet) {
+        throw new ConfigError(
+          "Invalid configuration: AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ACCOUNT_NAME is set but STORAGE_PROVIDER is azurite; set STORAGE_PROVIDER=azure to use that account",
+        );
+      }
+      return {
+        ...base,
+        provider,
+        azurite: {
+          location: path.resolve(cwd, e.DATA_DIR, "azurite"),
+          blobPort: e.AZURITE_BLOB_PORT,
+          queuePort: e.AZURITE_QUEUE_PORT,
+          tablePort: e.AZURITE_TABLE_PORT,
+          inMemory: e.AZURITE_IN_MEMORY,
+        },
+      };
+    case "memory":
+      if (e.NODE_ENV !== "test") {
+        throw new ConfigError(
+          "Invalid configuration: STORAGE_PROVIDER=memory is only for tests (NODE_ENV=test)",
+        );
+      }
+      return { ...base, provider };
+    default: {
+      const unknown: never = provider;
+      throw new ConfigError(`Invalid configuration: unknown STORAGE_PROVIDER ${String(unknown)}`);
+    }
+  }
+}
+
+/**
+ * Reads the configuration of this process: `.env`, `.env.local` and `.env.<mode>` files as
+ * Next.js reads them, the real environment winning. Not cached: the composition root keeps it.
+ */
+export function loadConfig(): AppConfig {
+  loadEnvConfig(process.cwd(), process.env.NODE_ENV === "development", {
+    info: () => {},
+    error: console.error,
+  });
+  return parseConfig(process.env);
 }

@@ -15,10 +15,15 @@ export const transcriptionFieldsSchema = z.object({
     .enum(["true", "false", "on", "off", "1", "0", ""])
     .default("false")
     .transform((value) => value === "true" || value === "on" || value === "1"),
-  speakers: z.coerce.number().int().min(1).max(20).optional(),
 });
 
 export type TranscriptionFields = z.infer<typeof transcriptionFieldsSchema>;
+
+/** What the browser chooses for an upload (sent as the form fields above). */
+export interface UploadSettings {
+  language: string;
+  diarize: boolean;
+}
 
 /** The multipart field that carries the audio file. */
 export const audioField = "audio";

@@ -25,9 +25,7 @@ export type UncoveredSpeech = z.infer<typeof uncoveredSpeechSchema>;
 
 /** Settings chosen for a transcription. */
 export const transcriptSettingsSchema = z.object({
-  language: z.string(),
   diarize: z.boolean(),
-  speakers: z.number().int().optional(),
 });
 
 export type TranscriptSettings = z.infer<typeof transcriptSettingsSchema>;

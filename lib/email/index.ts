@@ -1,5 +1,4 @@
-import path from "node:path";
-import type { AppConfig } from "@/lib/config";
+import type { EmailConfig } from "@/lib/config";
 import { OutboxSender } from "./outbox/outbox-sender";
 import type { EmailSender, Outbox } from "./types";
 
@@ -10,25 +9,24 @@ export type * from "./types";
  * outbox is also returned so it can be shown.
  */
 export async function createEmailSender(
-  config: AppConfig,
+  config: EmailConfig,
 ): Promise<{ sender: EmailSender; outbox: Outbox | null }> {
-  const provider = config.email.provider;
-  switch (provider) {
+  switch (config.provider) {
     case "outbox": {
-      const outbox = new OutboxSender(path.join(config.dataDir, "outbox"));
+      const outbox = new OutboxSender(config.outboxDir);
       return { sender: outbox, outbox };
     }
     case "smtp": {
       const { SmtpSender } = await import("./smtp/smtp-sender");
-      return { sender: new SmtpSender(config.email.smtp!), outbox: null };
+      return { sender: new SmtpSender(config.smtp), outbox: null };
     }
     case "resend": {
       const { ResendSender } = await import("./resend/resend-sender");
-      return { sender: new ResendSender(config.email.resend!), outbox: null };
+      return { sender: new ResendSender(config.resend), outbox: null };
     }
     default: {
-      const unknown: never = provider;
-      throw new Error(`Unknown e-mail provider: ${String(unknown)}`);
+      const unknown: never = config;
+      throw new Error(`Unknown e-mail provider: ${JSON.stringify(unknown)}`);
     }
   }
 }

@@ -6,7 +6,7 @@ import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import busboy from "busboy";
-import { AppError } from "./errors";
+import { AppError } from "@/lib/domain/errors";
 
 /** A file received in a multipart upload, written to a temporary path. */
 export interface UploadedFile {

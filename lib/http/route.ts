@@ -1,8 +1,8 @@
 import { NextResponse } from "next/server";
 import { ZodError, type ZodType } from "zod";
 import { logger } from "@/lib/log";
-import { AppError, toAppError } from "./errors";
-import { maskEmail } from "./rate-limit";
+import { AppError, toAppError } from "@/lib/domain/errors";
+import { maskEmail } from "@/lib/util/mask-email";
 
 type Handler<C> = (request: Request, context: C) => Promise<Response>;
 

@@ -1,10 +1,10 @@
-import type { AppConfig } from "@/lib/config";
+import type { JobsConfig } from "@/lib/config";
 import { MemoryJobQueue } from "./memory/memory-job-queue";
 import type { JobQueue } from "./types";
 
 export type * from "./types";
 
 /** Builds the job queue for this configuration. */
-export function createJobQueue(config: AppConfig): JobQueue {
-  return new MemoryJobQueue(config.jobs.concurrency);
+export function createJobQueue(config: JobsConfig): JobQueue {
+  return new MemoryJobQueue(config.concurrency);
 }

@@ -1,5 +1,5 @@
-import type { ErrorCode } from "@/lib/http/errors";
-import type { Transcript, TranscriptSettings } from "@/lib/transcripts/types";
+import type { ErrorCode } from "@/lib/domain/errors";
+import type { Transcript, TranscriptSettings } from "@/lib/domain/transcript";
 
 export type JobStatus = "queued" | "running" | "succeeded" | "failed";
 
@@ -9,6 +9,8 @@ export interface TranscriptionJob {
   owner: string;
   recordingId: string;
   title: string;
+  /** The language asked for (`auto` only with an engine that detects it). */
+  language: string;
   settings: TranscriptSettings;
   status: JobStatus;
   /** Fraction of the audio processed, 0..1. */

@@ -1,12 +1,7 @@
 import type { PcmAudio } from "@/lib/audio/pcm";
+import type { Segment, UncoveredSpeech } from "@/lib/domain/transcript";
 
-/** One timed piece of a transcript. Times are seconds from the start of the audio. */
-export interface Segment {
-  start: number;
-  end: number;
-  text: string;
-  speaker?: string;
-}
+export type { Segment, UncoveredSpeech };
 
 /** What an engine can do; shown in the UI and in `/api/health`. */
 export interface EngineInfo {
@@ -37,14 +32,6 @@ export interface TranscribeOptions {
   signal?: AbortSignal;
   /** Called with the fraction (0..1) of the audio processed so far. */
   onProgress?: (fraction: number) => void;
-}
-
-/** A stretch of speech the engine heard but could not put into words, and why. */
-export interface UncoveredSpeech {
-  start: number;
-  end: number;
-  /** `no_words`: decoded on its own, it still gave no words (noise, music, a cough). */
-  reason: "no_words";
 }
 
 /** An engine's answer for one file. */

@@ -1,39 +1,54 @@
-import type { AppConfig } from "@/lib/config";
+import type { StorageConfig } from "@/lib/config";
 import { logger } from "@/lib/log";
 import { createAzureStorage } from "./azure/azure-storage";
 import { startEmbeddedAzurite } from "./azurite/embedded-azurite";
+import { createMemoryStorage } from "./memory/memory-storage";
 import type { Storage } from "./types";
 
 export type * from "./types";
 
 /**
- * Azure Storage when a connection string or an account name (Entra ID) is configured; otherwise Azurite, started here in
- * this process on loopback and persisted under the data folder, behind the same SDK code.
+ * The storage the configuration names: Azurite started here in this process on loopback and
+ * persisted under the data folder (default), an Azure Storage account (connection string or
+ * Entra ID), or memory (tests). Azurite and Azure share the same SDK code.
  */
-export async function createStorage(config: AppConfig): Promise<Storage> {
+export async function createStorage(config: StorageConfig): Promise<Storage> {
   const names = {
-    recordingsContainer: config.storage.recordingsContainer,
-    transcriptsContainer: config.storage.transcriptsContainer,
-    transcriptsTable: config.storage.transcriptsTable,
+    recordingsContainer: config.recordingsContainer,
+    transcriptsContainer: config.transcriptsContainer,
+    transcriptsTable: config.transcriptsTable,
   };
-  if (config.storage.connectionString) {
-    return createAzureStorage(config.storage.connectionString, names, { provider: "azure" });
+  const provider = config.provider;
+  switch (provider) {
+    case "azure": {
+      const { credential } = config;
+      const target =
+        credential.kind === "connection-string"
+          ? credential.connectionString
+          : { accountName: credential.accountName };
+      return createAzureStorage(target, names, { provider: "azure" });
+    }
+    case "azurite": {
+      const { azurite } = config;
+      const started = Date.now();
+      const emulator = await startEmbeddedAzurite({
+        location: azurite.location,
+        blobPort: azurite.blobPort,
+        queuePort: azurite.queuePort,
+        tablePort: azurite.tablePort,
+        inMemory: azurite.inMemory,
+      });
+      logger.info("embedded Azurite started", { ports: emulator.ports, ms: Date.now() - started });
+      return createAzureStorage(emulator.connectionString, names, {
+        provider: "azurite",
+        onClose: emulator.stop,
+      });
+    }
+    case "memory":
+      return createMemoryStorage();
+    default: {
+      const unknown: never = provider;
+      throw new Error(`Unknown storage provider: ${String(unknown)}`);
+    }
   }
-  if (config.storage.accountName) {
-    return createAzureStorage({ accountName: config.storage.accountName }, names, { provider: "azure" });
-  }
-  const { azurite } = config.storage;
-  const started = Date.now();
-  const emulator = await startEmbeddedAzurite({
-    location: azurite.location,
-    blobPort: azurite.blobPort,
-    queuePort: azurite.queuePort,
-    tablePort: azurite.tablePort,
-    inMemory: azurite.inMemory,
-  });
-  logger.info("embedded Azurite started", { ports: emulator.ports, ms: Date.now() - started });
-  return createAzureStorage(emulator.connectionString, names, {
-    provider: "azurite",
-    onClose: emulator.stop,
-  });
 }

@@ -1,22 +1,7 @@
 import type { Readable } from "node:stream";
-import type { Transcript } from "@/lib/transcripts/types";
+import type { RecordingMetadata, StoredTranscript, TranscriptHeader } from "@/lib/domain/transcript";
 
-/** Metadata kept with every stored recording. */
-export interface RecordingMetadata {
-  id: string;
-  /** Sanitised display name (never used as a path). */
-  name: string;
-  createdAt: string;
-  durationSec: number | null;
-  sizeBytes: number;
-  contentType: string;
-  language: string;
-  transcriptionId: string | null;
-  /** Speaker identification was asked for (kept so an interrupted job can be resumed as asked). */
-  diarize?: boolean;
-  /** Error code of a transcription that failed for good (not retried on restart). */
-  transcriptionError?: string;
-}
+export type { RecordingMetadata, StoredTranscript, TranscriptHeader };
 
 /** One page of a listing, newest first. */
 export interface Page<T> {
@@ -59,15 +44,6 @@ export interface RecordingStore {
   /** Removes a recording; missing ones are ignored. */
   delete(owner: string, id: string): Promise<void>;
 }
-
-/** A transcript as stored, with its version. */
-export type StoredTranscript = Omit<Transcript, "etag"> & { etag: string };
-
-/** The fields a listing shows (no body). */
-export type TranscriptHeader = Pick<
-  StoredTranscript,
-  "id" | "recordingId" | "title" | "createdAt" | "updatedAt" | "durationSec" | "language" | "engine" | "etag"
->;
 
 /** Saved transcripts (Table Storage, PartitionKey = owner, RowKey = id; big bodies overflow to a blob). */
 export interface TranscriptStore {

@@ -329,10 +329,10 @@ describe("e-mail over SMTP", () => {
   // ("550 5.1.1 <someone@example.com>: Recipient address rejected"). withErrors logs every
   // failure of 500 and above with the provider's error text as `cause` (lib/http/route.ts lines
   // 19-24, describeCause at line 47), so the full address ends up in the log, against the
-  // promise in lib/transcripts/email.ts and lib/log. Fix in lib/http/route.ts, describeCause:
+  // promise in lib/services/email.ts and lib/log. Fix in lib/http/route.ts, describeCause:
   // mask addresses before logging, e.g. end it with
   // `.replace(/[^\s<>"'(),;:@]+@[^\s<>"'(),;:]+\.[^\s<>"'(),;:]+/g, (address) => maskEmail(address))`
-  // (maskEmail from ./rate-limit).
+  // (maskEmail from lib/util/mask-email.ts).
   it("does not log the full address when the server refuses the recipient", async () => {
     const smtp = await startSmtp({
       onRcptTo(address, _session, callback) {

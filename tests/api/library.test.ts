@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { foldText } from "@/lib/transcripts/search";
+import { foldText } from "@/lib/services/search";
 import { configure, readFixture, upload, waitForJob } from "../helpers/api";
 import {
   deleteRecording,
@@ -215,7 +215,7 @@ describe("GET /api/recordings/:id/audio", () => {
 
   // RFC 9110 §14.4: a 416 to a byte-range request SHOULD carry `Content-Range: bytes */<size>` so that the
   // client learns the real length. The route answers through withErrors' envelope without it.
-  // Bug: app/api/recordings/[id]/audio/route.ts (and parseRange in lib/transcripts/recordings.ts) - see report.
+  // Bug: app/api/recordings/[id]/audio/route.ts (and parseRange in lib/services/recordings.ts) - see report.
   it("tells the size in Content-Range on a 416", async () => {
     const response = await recordingAudio(made.a.recordingId, { range: "bytes=999999999-" });
     expect(response.status).toBe(416);
@@ -317,7 +317,7 @@ describe("PUT /api/transcriptions/:id", () => {
   });
 
   // A segment that ends before it starts is accepted and stored (editSchema checks each bound only).
-  // Bug: lib/transcripts/library.ts editSchema - see report.
+  // Bug: lib/services/library.ts editSchema - see report.
   it("refuses a segment that ends before it starts", async () => {
     const current = await fetchSaved(made.a.id);
     const response = await putTranscript(

@@ -1,10 +1,9 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { getServices } from "@/lib/transcripts/context";
-import { resumeUnfinishedTranscriptions } from "@/lib/transcripts/transcriptions";
+import { resumeUnfinishedTranscriptions } from "@/lib/services/transcriptions";
 import { createId } from "@/lib/util/ids";
-import { configure, fetchJob, fixtures, waitForJob } from "../helpers/api";
+import { configure, currentContext, fetchJob, fixtures, waitForJob } from "../helpers/api";
 import { wordErrorRate } from "../helpers/wer";
 
 const jfkText = fs.readFileSync(path.join(fixtures, "jfk.txt"), "utf8");
@@ -22,7 +21,10 @@ afterAll(async () => {
 
 /** A recording as a previous process left it: stored, with a transcription id, and no transcript. */
 async function storeInterruptedRecording(extra: { transcriptionError?: string } = {}) {
-  const { storage, owner } = await getServices();
+  const {
+    services: { storage },
+    owner,
+  } = await currentContext();
   const copy = path.join(workDir, `copy-${createId()}.wav`);
   fs.copyFileSync(path.join(fixtures, "jfk.wav"), copy);
   const recording = {
@@ -46,7 +48,7 @@ describe("resuming transcriptions after a restart", () => {
     const recording = await storeInterruptedRecording();
     expect((await fetchJob(recording.transcriptionId)).status).toBe(404);
 
-    expect(await resumeUnfinishedTranscriptions()).toBe(1);
+    expect(await resumeUnfinishedTranscriptions(await currentContext())).toBe(1);
     const { body } = await waitForJob(recording.transcriptionId);
     expect(body.status).toBe("succeeded");
     const transcript = body.transcript as { text: string; title: string; recordingId: string };
@@ -55,17 +57,20 @@ describe("resuming transcriptions after a restart", () => {
     expect(wordErrorRate(jfkText, transcript.text)).toBeLessThanOrEqual(0.05);
 
     // Done now: a second pass finds nothing to do.
-    expect(await resumeUnfinishedTranscriptions()).toBe(0);
+    expect(await resumeUnfinishedTranscriptions(await currentContext())).toBe(0);
   });
 
   it("leaves alone recordings whose transcription failed for good", async () => {
     const failed = await storeInterruptedRecording({ transcriptionError: "undecodable_audio" });
-    expect(await resumeUnfinishedTranscriptions()).toBe(0);
+    expect(await resumeUnfinishedTranscriptions(await currentContext())).toBe(0);
     expect((await fetchJob(failed.transcriptionId)).status).toBe(404);
   });
 
   it("remembers a failure that a retry cannot fix", async () => {
-    const { storage, owner } = await getServices();
+    const {
+      services: { storage },
+      owner,
+    } = await currentContext();
     const broken = path.join(workDir, "broken.mp3");
     // An ID3 tag followed by bytes that hold no MPEG audio: stored as an MP3, undecodable.
     fs.writeFileSync(broken, Buffer.concat([Buffer.from("ID3"), Buffer.alloc(40_000, 0x55)]));
@@ -80,10 +85,10 @@ describe("resuming transcriptions after a restart", () => {
       transcriptionId: createId(),
     };
     await storage.recordings.uploadFile(owner, recording, broken);
-    expect(await resumeUnfinishedTranscriptions()).toBe(1);
+    expect(await resumeUnfinishedTranscriptions(await currentContext())).toBe(1);
     const { body } = await waitForJob(recording.transcriptionId);
     expect(body.status).toBe("failed");
     expect((await storage.recordings.get(owner, recording.id))?.transcriptionError).toBe("undecodable_audio");
-    expect(await resumeUnfinishedTranscriptions()).toBe(0);
+    expect(await resumeUnfinishedTranscriptions(await currentContext())).toBe(0);
   });
 });

@@ -1,12 +1,14 @@
-// The storage contracts (lib/storage/types.ts) against a real Azurite: recordings in Blob Storage,
-// transcripts in Table Storage with big bodies overflowing to a blob, and failures mapped to AppErrors.
+// The storage contracts (lib/storage/types.ts), run against a real Azurite (recordings in Blob Storage,
+// transcripts in Table Storage) and against the in-memory doubles; then what only Azure has: big
+// bodies overflowing to a blob, and failures mapped to AppErrors.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/domain/errors";
 import type { Segment } from "@/lib/speech/types";
 import { createAzureStorage } from "@/lib/storage/azure/azure-storage";
 import { INLINE_PROPERTY_LIMIT } from "@/lib/storage/azure/table-transcript-store";
+import { createMemoryStorage } from "@/lib/storage/memory/memory-storage";
 import type { RecordingMetadata, Storage, StoredTranscript } from "@/lib/storage/types";
 import { createId } from "@/lib/util/ids";
 import { fixtures } from "../helpers/api";
@@ -24,6 +26,8 @@ const jfkPath = path.join(fixtures, "jfk.wav");
 const jfk = fs.readFileSync(jfkPath);
 const unicodeName = "Réunion d’équipe 🎙.wav";
 
+let azure: Storage;
+/** The store under test: Azure, or the in-memory doubles inside their `describe.each` case. */
 let storage: Storage;
 let raw: ReturnType<typeof rawClients>;
 let workDir: string;
@@ -32,13 +36,14 @@ type NewTranscript = Omit<StoredTranscript, "etag">;
 
 beforeAll(async () => {
   expect(connectionString).toMatch(/BlobEndpoint=http:\/\/127\.0\.0\.1:\d+/);
-  storage = await createAzureStorage(connectionString, names, { provider: "azurite" });
+  azure = await createAzureStorage(connectionString, names, { provider: "azurite" });
+  storage = azure;
   raw = rawClients(connectionString, names.transcriptsTable);
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), "storage-contract-"));
 });
 
 afterAll(async () => {
-  await storage.close();
+  await azure.close();
   await Promise.allSettled([
     raw.blobs.getContainerClient(names.recordingsContainer).deleteIfExists(),
     raw.blobs.getContainerClient(names.transcriptsContainer).deleteIfExists(),
@@ -144,7 +149,7 @@ function transcript(overrides: Partial<NewTranscript> = {}): NewTranscript {
     language: "en-US",
     durationSec: 11.05,
     engine: "local-whisper-tiny.en",
-    settings: { language: "en-US", diarize: true, speakers: 2 },
+    settings: { diarize: true },
     summary: "A short speech about service.",
     createdAt: now,
     updatedAt: now,
@@ -181,304 +186,322 @@ async function bodyBlobs(who: string, id: string): Promise<string[]> {
   return blobNames(raw.blobs, names.transcriptsContainer, { prefix: `${who}/${id}/` });
 }
 
-describe("RecordingStore (Blob Storage)", () => {
-  const stored = recording({ name: unicodeName, language: "fr-FR", durationSec: null });
+const backends: Array<{ name: string; isAzure: boolean; create: () => Storage }> = [
+  { name: "Azure Storage (Azurite)", isAzure: true, create: () => azure },
+  { name: "in-memory doubles", isAzure: false, create: () => createMemoryStorage() },
+];
 
-  beforeAll(async () => {
-    await storage.recordings.uploadFile(owner, stored, jfkPath);
+describe.each(backends)("$name", ({ isAzure, create }) => {
+  beforeAll(() => {
+    storage = create();
   });
 
-  it("keeps the metadata, unicode name included, and lists the recording", async () => {
-    expect(await storage.recordings.get(owner, stored.id)).toEqual(stored);
-    const listed = await listAllRecordings(owner);
-    expect(listed.map((item) => item.id)).toContain(stored.id);
-    expect(listed.find((item) => item.id === stored.id)).toEqual(stored);
+  afterAll(async () => {
+    if (storage !== azure) await storage.close();
+    storage = azure;
   });
 
-  it("downloads the whole file byte for byte", async () => {
-    const download = await storage.recordings.download(owner, stored.id);
-    expect(download).not.toBeNull();
-    expect(download!.contentType).toBe("audio/wav");
-    expect(download!.totalBytes).toBe(jfk.length);
-    expect(download!.range).toBeUndefined();
-    expect((await readAll(download!.stream)).equals(jfk)).toBe(true);
-  });
+  describe("RecordingStore", () => {
+    const stored = recording({ name: unicodeName, language: "fr-FR", durationSec: null });
 
-  it("downloads an inclusive byte range", async () => {
-    const download = await storage.recordings.download(owner, stored.id, { start: 100, end: 1099 });
-    const bytes = await readAll(download!.stream);
-    expect(bytes.length).toBe(1_000);
-    expect(bytes.equals(jfk.subarray(100, 1_100))).toBe(true);
-    expect(download!.range).toEqual({ start: 100, end: 1_099 });
-    expect(download!.totalBytes).toBe(jfk.length);
-  });
-
-  it("downloads an open-ended range to the end of the file", async () => {
-    const download = await storage.recordings.download(owner, stored.id, { start: 5_000 });
-    const bytes = await readAll(download!.stream);
-    expect(bytes.equals(jfk.subarray(5_000))).toBe(true);
-    expect(download!.range).toEqual({ start: 5_000, end: jfk.length - 1 });
-  });
-
-  it("downloads a single byte and clamps a range that runs past the end", async () => {
-    const one = await storage.recordings.download(owner, stored.id, { start: 0, end: 0 });
-    expect((await readAll(one!.stream)).equals(jfk.subarray(0, 1))).toBe(true);
-    const past = await storage.recordings.download(owner, stored.id, {
-      start: jfk.length - 10,
-      end: 10 ** 9,
+    beforeAll(async () => {
+      await storage.recordings.uploadFile(owner, stored, jfkPath);
     });
-    expect((await readAll(past!.stream)).equals(jfk.subarray(jfk.length - 10))).toBe(true);
-    expect(past!.range).toEqual({ start: jfk.length - 10, end: jfk.length - 1 });
-  });
 
-  it("copies the recording to a local file", async () => {
-    const target = path.join(workDir, "copy.wav");
-    await storage.recordings.downloadToFile(owner, stored.id, target);
-    expect(fs.readFileSync(target).equals(jfk)).toBe(true);
-  });
-
-  it("merges metadata updates and leaves the other fields alone", async () => {
-    await storage.recordings.updateMetadata(owner, stored.id, { durationSec: 11.05 });
-    expect(await storage.recordings.get(owner, stored.id)).toEqual({ ...stored, durationSec: 11.05 });
-    await storage.recordings.updateMetadata(owner, stored.id, { transcriptionId: null, language: "de-DE" });
-    expect(await storage.recordings.get(owner, stored.id)).toEqual({
-      ...stored,
-      durationSec: 11.05,
-      transcriptionId: null,
-      language: "de-DE",
+    it("keeps the metadata, unicode name included, and lists the recording", async () => {
+      expect(await storage.recordings.get(owner, stored.id)).toEqual(stored);
+      const listed = await listAllRecordings(owner);
+      expect(listed.map((item) => item.id)).toContain(stored.id);
+      expect(listed.find((item) => item.id === stored.id)).toEqual(stored);
     });
-    // The audio itself is untouched by metadata writes.
-    const download = await storage.recordings.download(owner, stored.id);
-    expect((await readAll(download!.stream)).equals(jfk)).toBe(true);
-  });
 
-  it("answers null / not_found for a recording that does not exist", async () => {
-    const missing = createId();
-    expect(await storage.recordings.get(owner, missing)).toBeNull();
-    expect(await storage.recordings.download(owner, missing)).toBeNull();
-    const error = await appErrorOf(storage.recordings.updateMetadata(owner, missing, { durationSec: 1 }));
-    expect(error.code).toBe("not_found");
-    const copy = await appErrorOf(
-      storage.recordings.downloadToFile(owner, missing, path.join(workDir, "missing.wav")),
-    );
-    expect(copy.code).toBe("not_found");
-  });
+    it("downloads the whole file byte for byte", async () => {
+      const download = await storage.recordings.download(owner, stored.id);
+      expect(download).not.toBeNull();
+      expect(download!.contentType).toBe("audio/wav");
+      expect(download!.totalBytes).toBe(jfk.length);
+      expect(download!.range).toBeUndefined();
+      expect((await readAll(download!.stream)).equals(jfk)).toBe(true);
+    });
 
-  it("deletes a recording, and deleting it again is harmless", async () => {
-    const doomed = recording({ name: unicodeName });
-    await storage.recordings.uploadFile(owner, doomed, jfkPath);
-    expect(await storage.recordings.get(owner, doomed.id)).not.toBeNull();
+    it("downloads an inclusive byte range", async () => {
+      const download = await storage.recordings.download(owner, stored.id, { start: 100, end: 1099 });
+      const bytes = await readAll(download!.stream);
+      expect(bytes.length).toBe(1_000);
+      expect(bytes.equals(jfk.subarray(100, 1_100))).toBe(true);
+      expect(download!.range).toEqual({ start: 100, end: 1_099 });
+      expect(download!.totalBytes).toBe(jfk.length);
+    });
 
-    await storage.recordings.delete(owner, doomed.id);
-    expect(await storage.recordings.get(owner, doomed.id)).toBeNull();
-    expect(await storage.recordings.download(owner, doomed.id)).toBeNull();
-    expect((await listAllRecordings(owner)).map((item) => item.id)).not.toContain(doomed.id);
-    expect(
-      await blobNames(raw.blobs, names.recordingsContainer, { prefix: `${owner}/${doomed.id}/` }),
-    ).toEqual([]);
-    await expect(storage.recordings.delete(owner, doomed.id)).resolves.toBeUndefined();
+    it("downloads an open-ended range to the end of the file", async () => {
+      const download = await storage.recordings.download(owner, stored.id, { start: 5_000 });
+      const bytes = await readAll(download!.stream);
+      expect(bytes.equals(jfk.subarray(5_000))).toBe(true);
+      expect(download!.range).toEqual({ start: 5_000, end: jfk.length - 1 });
+    });
 
-    // Two deletes racing each other: the one that finds the blob gone must not fail either.
-    const raced = recording();
-    await storage.recordings.uploadFile(owner, raced, jfkPath);
-    await expect(
-      Promise.all([storage.recordings.delete(owner, raced.id), storage.recordings.delete(owner, raced.id)]),
-    ).resolves.toEqual([undefined, undefined]);
-    expect(await storage.recordings.get(owner, raced.id)).toBeNull();
-    // The other recording is still there.
-    expect(await storage.recordings.get(owner, stored.id)).not.toBeNull();
-  });
+    it("downloads a single byte and clamps a range that runs past the end", async () => {
+      const one = await storage.recordings.download(owner, stored.id, { start: 0, end: 0 });
+      expect((await readAll(one!.stream)).equals(jfk.subarray(0, 1))).toBe(true);
+      const past = await storage.recordings.download(owner, stored.id, {
+        start: jfk.length - 10,
+        end: 10 ** 9,
+      });
+      expect((await readAll(past!.stream)).equals(jfk.subarray(jfk.length - 10))).toBe(true);
+      expect(past!.range).toEqual({ start: jfk.length - 10, end: jfk.length - 1 });
+    });
 
-  it("keeps owners apart, even when one owner's name starts with the other's", async () => {
-    const neighbour = `${owner}-b`;
-    const theirs = recording({ name: "theirs.wav" });
-    await storage.recordings.uploadFile(neighbour, theirs, jfkPath);
+    it("copies the recording to a local file", async () => {
+      const target = path.join(workDir, "copy.wav");
+      await storage.recordings.downloadToFile(owner, stored.id, target);
+      expect(fs.readFileSync(target).equals(jfk)).toBe(true);
+    });
 
-    const mine = await listAllRecordings(owner);
-    expect(mine.length).toBeGreaterThan(0);
-    expect(mine.map((item) => item.id)).not.toContain(theirs.id);
-    expect((await listAllRecordings(neighbour)).map((item) => item.id)).toEqual([theirs.id]);
-    expect(await storage.recordings.get(owner, theirs.id)).toBeNull();
-    expect(await storage.recordings.download(owner, theirs.id)).toBeNull();
-    await storage.recordings.delete(owner, theirs.id);
-    expect(await storage.recordings.get(neighbour, theirs.id)).toEqual(theirs);
-    expect(await storage.recordings.get(neighbour, stored.id)).toBeNull();
-  });
-});
+    it("merges metadata updates and leaves the other fields alone", async () => {
+      await storage.recordings.updateMetadata(owner, stored.id, { durationSec: 11.05 });
+      expect(await storage.recordings.get(owner, stored.id)).toEqual({ ...stored, durationSec: 11.05 });
+      await storage.recordings.updateMetadata(owner, stored.id, { transcriptionId: null, language: "de-DE" });
+      expect(await storage.recordings.get(owner, stored.id)).toEqual({
+        ...stored,
+        durationSec: 11.05,
+        transcriptionId: null,
+        language: "de-DE",
+      });
+      // The audio itself is untouched by metadata writes.
+      const download = await storage.recordings.download(owner, stored.id);
+      expect((await readAll(download!.stream)).equals(jfk)).toBe(true);
+    });
 
-describe("RecordingStore paging", () => {
-  const pagingOwner = `${owner}-paging`;
-
-  it("lists 7 recordings newest first in pages of 3, 3 and 1", async () => {
-    const base = Date.now();
-    const ids = Array.from({ length: 7 }, (_, i) => createId(base + i * 1_000));
-    // Upload in an order unrelated to age, so the listing order must come from the ids.
-    for (const i of [3, 0, 6, 2, 5, 1, 4]) {
-      await uploadBytes(
-        pagingOwner,
-        recording({ id: ids[i]!, name: `part ${i}.wav`, sizeBytes: 1_000 + i }),
-        jfk.subarray(0, 1_000 + i),
+    it("answers null / not_found for a recording that does not exist", async () => {
+      const missing = createId();
+      expect(await storage.recordings.get(owner, missing)).toBeNull();
+      expect(await storage.recordings.download(owner, missing)).toBeNull();
+      const error = await appErrorOf(storage.recordings.updateMetadata(owner, missing, { durationSec: 1 }));
+      expect(error.code).toBe("not_found");
+      const copy = await appErrorOf(
+        storage.recordings.downloadToFile(owner, missing, path.join(workDir, "missing.wav")),
       );
-    }
-    const pages: string[][] = [];
-    let cursor: string | null = null;
-    do {
-      const page = await storage.recordings.list(pagingOwner, { cursor, limit: 3 });
-      pages.push(page.items.map((item) => item.id));
-      for (const item of page.items) expect(item.sizeBytes).toBe(1_000 + ids.indexOf(item.id));
-      cursor = page.nextCursor;
-      expect(pages.length).toBeLessThanOrEqual(4);
-    } while (cursor);
-
-    expect(pages.map((page) => page.length)).toEqual([3, 3, 1]);
-    const seen = pages.flat();
-    expect(new Set(seen).size).toBe(seen.length);
-    expect(seen).toEqual([...ids].reverse());
-  });
-});
-
-describe("TranscriptStore (Table Storage)", () => {
-  it("creates a transcript and reads every field back", async () => {
-    const created = transcript();
-    const saved = await storage.transcripts.create(owner, created);
-    expect(saved.etag).toMatch(/\S/);
-    expect(saved).toEqual({ ...created, etag: saved.etag });
-    const loaded = await storage.transcripts.get(owner, created.id);
-    expect(loaded).toEqual({ ...created, etag: saved.etag });
-  });
-
-  it("reads back a transcript without the optional fields", async () => {
-    const bare = transcript({ settings: { language: "en-US", diarize: false }, segments: [], text: "" });
-    delete bare.summary;
-    delete bare.processingMs;
-    delete bare.uncovered;
-    const saved = await storage.transcripts.create(owner, bare);
-    const loaded = await storage.transcripts.get(owner, bare.id);
-    expect(loaded).toEqual({ ...bare, etag: saved.etag });
-    expect(loaded).not.toHaveProperty("summary");
-    expect(loaded).not.toHaveProperty("processingMs");
-    expect(loaded).not.toHaveProperty("uncovered");
-  });
-
-  it("refuses to create the same id twice with `conflict` and keeps the first", async () => {
-    const first = transcript();
-    const saved = await storage.transcripts.create(owner, first);
-    const error = await appErrorOf(storage.transcripts.create(owner, { ...first, text: "Overwritten?" }));
-    expect(error.code).toBe("conflict");
-    expect(error.status).toBe(409);
-    expect(await storage.transcripts.get(owner, first.id)).toEqual({ ...first, etag: saved.etag });
-  });
-
-  it("replaces with the current etag and refuses a stale one with `precondition_failed`", async () => {
-    const original = transcript();
-    const v1 = await storage.transcripts.create(owner, original);
-    const edited = {
-      ...original,
-      text: "Edited once.",
-      updatedAt: new Date(Date.now() + 1_000).toISOString(),
-    };
-    const v2 = await storage.transcripts.replace(owner, edited, v1.etag);
-    expect(v2.etag).toMatch(/\S/);
-    expect(v2.etag).not.toBe(v1.etag);
-    expect(await storage.transcripts.get(owner, original.id)).toEqual({ ...edited, etag: v2.etag });
-
-    const error = await appErrorOf(
-      storage.transcripts.replace(owner, { ...original, text: "Lost update" }, v1.etag),
-    );
-    expect(error.code).toBe("precondition_failed");
-    expect(error.status).toBe(412);
-    const current = await storage.transcripts.get(owner, original.id);
-    expect(current?.text).toBe("Edited once.");
-    expect(current?.etag).toBe(v2.etag);
-
-    // The etag that `get` hands out is good for the next replace.
-    const v3 = await storage.transcripts.replace(owner, { ...edited, title: "Renamed" }, current!.etag);
-    expect((await storage.transcripts.get(owner, original.id))?.title).toBe("Renamed");
-    expect(v3.etag).not.toBe(v2.etag);
-  });
-
-  it("answers null / not_found for a transcript that does not exist", async () => {
-    const missing = transcript();
-    expect(await storage.transcripts.get(owner, missing.id)).toBeNull();
-    const error = await appErrorOf(storage.transcripts.replace(owner, missing, 'W/"whatever"'));
-    expect(error.code).toBe("not_found");
-  });
-
-  it("deletes a transcript, and deleting it again is harmless", async () => {
-    const doomed = transcript();
-    await storage.transcripts.create(owner, doomed);
-    await storage.transcripts.delete(owner, doomed.id);
-    expect(await storage.transcripts.get(owner, doomed.id)).toBeNull();
-    expect(await rowKeys(raw.table, owner)).not.toContain(doomed.id);
-    await expect(storage.transcripts.delete(owner, doomed.id)).resolves.toBeUndefined();
-  });
-});
-
-describe("TranscriptStore listing and scanning", () => {
-  const listOwner = `${owner}-list`;
-  const base = Date.now();
-  const all = [0, 1, 2, 3, 4].map((i) =>
-    (i === 2 ? bigTranscript : transcript)({
-      id: createId(base + i * 1_000),
-      title: `Meeting ${i}`,
-      createdAt: new Date(base + i * 1_000).toISOString(),
-    }),
-  );
-  const etags = new Map<string, string>();
-
-  beforeAll(async () => {
-    // Saved in an order unrelated to age.
-    for (const i of [2, 4, 0, 3, 1]) {
-      const saved = await storage.transcripts.create(listOwner, all[i]!);
-      etags.set(saved.id, saved.etag);
-    }
-  });
-
-  it("lists headers newest first, `limit` at a time, without bodies", async () => {
-    const pages: string[][] = [];
-    let cursor: string | null = null;
-    do {
-      const page = await storage.transcripts.list(listOwner, { cursor, limit: 2 });
-      pages.push(page.items.map((item) => item.id));
-      for (const header of page.items) {
-        const source = all.find((t) => t.id === header.id)!;
-        expect(header).toEqual({
-          id: source.id,
-          recordingId: source.recordingId,
-          title: source.title,
-          createdAt: source.createdAt,
-          updatedAt: source.updatedAt,
-          durationSec: source.durationSec,
-          language: source.language,
-          engine: source.engine,
-          etag: etags.get(source.id),
-        });
-      }
-      cursor = page.nextCursor;
-      expect(pages.length).toBeLessThanOrEqual(4);
-    } while (cursor);
-    expect(pages.map((page) => page.length)).toEqual([2, 2, 1]);
-    expect(pages.flat()).toEqual(all.map((t) => t.id).reverse());
-  });
-
-  it("scans every transcript with its body (overflowed ones included), newest first", async () => {
-    const scanned: StoredTranscript[] = [];
-    for await (const item of storage.transcripts.scan(listOwner)) scanned.push(item);
-    expect(scanned.map((item) => item.id)).toEqual(all.map((t) => t.id).reverse());
-    for (const item of scanned) {
-      const source = all.find((t) => t.id === item.id)!;
-      expect(item).toEqual({ ...source, etag: etags.get(source.id) });
-    }
-  });
-
-  it("lists and scans nothing for an owner without transcripts", async () => {
-    expect(await storage.transcripts.list(`${owner}-nobody`, { limit: 5 })).toEqual({
-      items: [],
-      nextCursor: null,
+      expect(copy.code).toBe("not_found");
     });
-    const scanned: StoredTranscript[] = [];
-    for await (const item of storage.transcripts.scan(`${owner}-nobody`)) scanned.push(item);
-    expect(scanned).toEqual([]);
+
+    it("deletes a recording, and deleting it again is harmless", async () => {
+      const doomed = recording({ name: unicodeName });
+      await storage.recordings.uploadFile(owner, doomed, jfkPath);
+      expect(await storage.recordings.get(owner, doomed.id)).not.toBeNull();
+
+      await storage.recordings.delete(owner, doomed.id);
+      expect(await storage.recordings.get(owner, doomed.id)).toBeNull();
+      expect(await storage.recordings.download(owner, doomed.id)).toBeNull();
+      expect((await listAllRecordings(owner)).map((item) => item.id)).not.toContain(doomed.id);
+      if (isAzure) {
+        expect(
+          await blobNames(raw.blobs, names.recordingsContainer, { prefix: `${owner}/${doomed.id}/` }),
+        ).toEqual([]);
+      }
+      await expect(storage.recordings.delete(owner, doomed.id)).resolves.toBeUndefined();
+
+      // Two deletes racing each other: the one that finds the blob gone must not fail either.
+      const raced = recording();
+      await storage.recordings.uploadFile(owner, raced, jfkPath);
+      await expect(
+        Promise.all([storage.recordings.delete(owner, raced.id), storage.recordings.delete(owner, raced.id)]),
+      ).resolves.toEqual([undefined, undefined]);
+      expect(await storage.recordings.get(owner, raced.id)).toBeNull();
+      // The other recording is still there.
+      expect(await storage.recordings.get(owner, stored.id)).not.toBeNull();
+    });
+
+    it("keeps owners apart, even when one owner's name starts with the other's", async () => {
+      const neighbour = `${owner}-b`;
+      const theirs = recording({ name: "theirs.wav" });
+      await storage.recordings.uploadFile(neighbour, theirs, jfkPath);
+
+      const mine = await listAllRecordings(owner);
+      expect(mine.length).toBeGreaterThan(0);
+      expect(mine.map((item) => item.id)).not.toContain(theirs.id);
+      expect((await listAllRecordings(neighbour)).map((item) => item.id)).toEqual([theirs.id]);
+      expect(await storage.recordings.get(owner, theirs.id)).toBeNull();
+      expect(await storage.recordings.download(owner, theirs.id)).toBeNull();
+      await storage.recordings.delete(owner, theirs.id);
+      expect(await storage.recordings.get(neighbour, theirs.id)).toEqual(theirs);
+      expect(await storage.recordings.get(neighbour, stored.id)).toBeNull();
+    });
+  });
+
+  describe("RecordingStore paging", () => {
+    const pagingOwner = `${owner}-paging`;
+
+    it("lists 7 recordings newest first in pages of 3, 3 and 1", async () => {
+      const base = Date.now();
+      const ids = Array.from({ length: 7 }, (_, i) => createId(base + i * 1_000));
+      // Upload in an order unrelated to age, so the listing order must come from the ids.
+      for (const i of [3, 0, 6, 2, 5, 1, 4]) {
+        await uploadBytes(
+          pagingOwner,
+          recording({ id: ids[i]!, name: `part ${i}.wav`, sizeBytes: 1_000 + i }),
+          jfk.subarray(0, 1_000 + i),
+        );
+      }
+      const pages: string[][] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await storage.recordings.list(pagingOwner, { cursor, limit: 3 });
+        pages.push(page.items.map((item) => item.id));
+        for (const item of page.items) expect(item.sizeBytes).toBe(1_000 + ids.indexOf(item.id));
+        cursor = page.nextCursor;
+        expect(pages.length).toBeLessThanOrEqual(4);
+      } while (cursor);
+
+      expect(pages.map((page) => page.length)).toEqual([3, 3, 1]);
+      const seen = pages.flat();
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(seen).toEqual([...ids].reverse());
+    });
+  });
+
+  describe("TranscriptStore", () => {
+    it("creates a transcript and reads every field back", async () => {
+      const created = transcript();
+      const saved = await storage.transcripts.create(owner, created);
+      expect(saved.etag).toMatch(/\S/);
+      expect(saved).toEqual({ ...created, etag: saved.etag });
+      const loaded = await storage.transcripts.get(owner, created.id);
+      expect(loaded).toEqual({ ...created, etag: saved.etag });
+    });
+
+    it("reads back a transcript without the optional fields", async () => {
+      const bare = transcript({ settings: { diarize: false }, segments: [], text: "" });
+      delete bare.summary;
+      delete bare.processingMs;
+      delete bare.uncovered;
+      const saved = await storage.transcripts.create(owner, bare);
+      const loaded = await storage.transcripts.get(owner, bare.id);
+      expect(loaded).toEqual({ ...bare, etag: saved.etag });
+      expect(loaded).not.toHaveProperty("summary");
+      expect(loaded).not.toHaveProperty("processingMs");
+      expect(loaded).not.toHaveProperty("uncovered");
+    });
+
+    it("refuses to create the same id twice with `conflict` and keeps the first", async () => {
+      const first = transcript();
+      const saved = await storage.transcripts.create(owner, first);
+      const error = await appErrorOf(storage.transcripts.create(owner, { ...first, text: "Overwritten?" }));
+      expect(error.code).toBe("conflict");
+      expect(error.status).toBe(409);
+      expect(await storage.transcripts.get(owner, first.id)).toEqual({ ...first, etag: saved.etag });
+    });
+
+    it("replaces with the current etag and refuses a stale one with `precondition_failed`", async () => {
+      const original = transcript();
+      const v1 = await storage.transcripts.create(owner, original);
+      const edited = {
+        ...original,
+        text: "Edited once.",
+        updatedAt: new Date(Date.now() + 1_000).toISOString(),
+      };
+      const v2 = await storage.transcripts.replace(owner, edited, v1.etag);
+      expect(v2.etag).toMatch(/\S/);
+      expect(v2.etag).not.toBe(v1.etag);
+      expect(await storage.transcripts.get(owner, original.id)).toEqual({ ...edited, etag: v2.etag });
+
+      const error = await appErrorOf(
+        storage.transcripts.replace(owner, { ...original, text: "Lost update" }, v1.etag),
+      );
+      expect(error.code).toBe("precondition_failed");
+      expect(error.status).toBe(412);
+      const current = await storage.transcripts.get(owner, original.id);
+      expect(current?.text).toBe("Edited once.");
+      expect(current?.etag).toBe(v2.etag);
+
+      // The etag that `get` hands out is good for the next replace.
+      const v3 = await storage.transcripts.replace(owner, { ...edited, title: "Renamed" }, current!.etag);
+      expect((await storage.transcripts.get(owner, original.id))?.title).toBe("Renamed");
+      expect(v3.etag).not.toBe(v2.etag);
+    });
+
+    it("answers null / not_found for a transcript that does not exist", async () => {
+      const missing = transcript();
+      expect(await storage.transcripts.get(owner, missing.id)).toBeNull();
+      const error = await appErrorOf(storage.transcripts.replace(owner, missing, 'W/"whatever"'));
+      expect(error.code).toBe("not_found");
+    });
+
+    it("deletes a transcript, and deleting it again is harmless", async () => {
+      const doomed = transcript();
+      await storage.transcripts.create(owner, doomed);
+      await storage.transcripts.delete(owner, doomed.id);
+      expect(await storage.transcripts.get(owner, doomed.id)).toBeNull();
+      if (isAzure) expect(await rowKeys(raw.table, owner)).not.toContain(doomed.id);
+      await expect(storage.transcripts.delete(owner, doomed.id)).resolves.toBeUndefined();
+    });
+  });
+
+  describe("TranscriptStore listing and scanning", () => {
+    const listOwner = `${owner}-list`;
+    const base = Date.now();
+    const all = [0, 1, 2, 3, 4].map((i) =>
+      (i === 2 ? bigTranscript : transcript)({
+        id: createId(base + i * 1_000),
+        title: `Meeting ${i}`,
+        createdAt: new Date(base + i * 1_000).toISOString(),
+      }),
+    );
+    const etags = new Map<string, string>();
+
+    beforeAll(async () => {
+      // Saved in an order unrelated to age.
+      for (const i of [2, 4, 0, 3, 1]) {
+        const saved = await storage.transcripts.create(listOwner, all[i]!);
+        etags.set(saved.id, saved.etag);
+      }
+    });
+
+    it("lists headers newest first, `limit` at a time, without bodies", async () => {
+      const pages: string[][] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await storage.transcripts.list(listOwner, { cursor, limit: 2 });
+        pages.push(page.items.map((item) => item.id));
+        for (const header of page.items) {
+          const source = all.find((t) => t.id === header.id)!;
+          expect(header).toEqual({
+            id: source.id,
+            recordingId: source.recordingId,
+            title: source.title,
+            createdAt: source.createdAt,
+            updatedAt: source.updatedAt,
+            durationSec: source.durationSec,
+            language: source.language,
+            engine: source.engine,
+            etag: etags.get(source.id),
+          });
+        }
+        cursor = page.nextCursor;
+        expect(pages.length).toBeLessThanOrEqual(4);
+      } while (cursor);
+      expect(pages.map((page) => page.length)).toEqual([2, 2, 1]);
+      expect(pages.flat()).toEqual(all.map((t) => t.id).reverse());
+    });
+
+    it("scans every transcript with its body (overflowed ones included), newest first", async () => {
+      const scanned: StoredTranscript[] = [];
+      for await (const item of storage.transcripts.scan(listOwner)) scanned.push(item);
+      expect(scanned.map((item) => item.id)).toEqual(all.map((t) => t.id).reverse());
+      for (const item of scanned) {
+        const source = all.find((t) => t.id === item.id)!;
+        expect(item).toEqual({ ...source, etag: etags.get(source.id) });
+      }
+    });
+
+    it("lists and scans nothing for an owner without transcripts", async () => {
+      expect(await storage.transcripts.list(`${owner}-nobody`, { limit: 5 })).toEqual({
+        items: [],
+        nextCursor: null,
+      });
+      const scanned: StoredTranscript[] = [];
+      for await (const item of storage.transcripts.scan(`${owner}-nobody`)) scanned.push(item);
+      expect(scanned).toEqual([]);
+    });
   });
 });
 

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { getConfig } from "@/lib/config";
+import { loadConfig } from "@/lib/config";
 import { createSpeechEngine } from "@/lib/speech";
 import { runStressBench, type StressReport } from "@/bench/stress-bench";
 import { generateStressSet, listStressClips, type StressFile } from "@/bench/stress-set";
@@ -18,7 +18,7 @@ let distinctClips: number;
 
 beforeAll(async () => {
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), "transcribe-stress-invariants-"));
-  const config = getConfig();
+  const config = loadConfig();
   const clips = listStressClips(root);
   distinctClips = clips.length;
   files = await generateStressSet({
@@ -29,7 +29,7 @@ beforeAll(async () => {
     ffmpegPath: config.audio.ffmpegPath,
   });
   report = await runStressBench({
-    engine: createSpeechEngine(config),
+    engine: createSpeechEngine(config.speech),
     files,
     scoreWer: wordErrorRate,
     workDir,

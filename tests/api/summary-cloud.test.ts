@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseConfig } from "@/lib/config";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/domain/errors";
 import { createSummarizer, type Summarizer } from "@/lib/summary";
 import { chunkSystemPrompt, summarySystemPrompt } from "@/lib/summary/prompt";
 import { POST as summaryRoute } from "@/app/api/transcriptions/[id]/summary/route";

@@ -1,20 +1,48 @@
 import fs from "node:fs";
 import path from "node:path";
-import { resetConfig } from "@/lib/config";
-import { closeServices } from "@/lib/transcripts/context";
+import { parseConfig } from "@/lib/config";
+import {
+  getProcessServices,
+  startProcessServices,
+  systemContext,
+  type ServiceContext,
+  type Services,
+} from "@/lib/services";
 import { POST } from "@/app/api/transcriptions/route";
 import { GET as getJob } from "@/app/api/transcriptions/[id]/route";
 
 export const fixtures = path.join(__dirname, "..", "fixtures");
 
-/** Rebuilds configuration and services with these environment overrides (undefined removes). */
-export async function configure(overrides: Record<string, string | undefined>): Promise<void> {
-  for (const [key, value] of Object.entries(overrides)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
-  resetConfig();
-  await closeServices();
+/**
+ * The settings every API test starts from: this file's data folder and storage partition
+ * (tests/setup-env.ts) and the Azurite of the whole run (tests/global-setup.ts).
+ */
+export const testSettings: Readonly<Record<string, string | undefined>> = Object.freeze({
+  NODE_ENV: "test",
+  LOG_LEVEL: process.env.LOG_LEVEL,
+  DATA_DIR: process.env.DATA_DIR,
+  MODEL_DIR: process.env.MODEL_DIR,
+  FFMPEG_PATH: process.env.FFMPEG_PATH,
+  STORAGE_OWNER: process.env.STORAGE_OWNER,
+  STORAGE_PROVIDER: process.env.STORAGE_PROVIDER,
+  AZURE_STORAGE_CONNECTION_STRING: process.env.AZURE_STORAGE_CONNECTION_STRING,
+});
+
+let current: Record<string, string | undefined> = { ...testSettings };
+
+/**
+ * Builds the configuration from the current settings with these changes (undefined: back to the
+ * test default) and installs a new service set through the composition root.
+ */
+export async function configure(overrides: Record<string, string | undefined>): Promise<Services> {
+  current = { ...current };
+  for (const [key, value] of Object.entries(overrides)) current[key] = value ?? testSettings[key];
+  return startProcessServices(parseConfig(current));
+}
+
+/** Services and owner the route handlers use now (for checks behind the API's back). */
+export async function currentContext(): Promise<ServiceContext> {
+  return systemContext(await getProcessServices());
 }
 
 /** POSTs a multipart upload straight into the route handler. */

@@ -2,7 +2,7 @@
 import { execFile, execFileSync } from "node:child_process";
 import { promisify } from "node:util";
 import { resolveFfmpeg } from "@/lib/audio/ffmpeg";
-import { getConfig } from "@/lib/config";
+import { loadConfig } from "@/lib/config";
 
 const execFileAsync = promisify(execFile);
 const quiet = ["-hide_banner", "-loglevel", "error", "-nostdin", "-y"];
@@ -13,7 +13,7 @@ const maxBuffer = 64 * 1024 * 1024;
  * Whatever the tests make with it must therefore work with that old build too.
  */
 export function findFfmpeg(): string {
-  return resolveFfmpeg(getConfig().audio.ffmpegPath).path;
+  return resolveFfmpeg(loadConfig().audio.ffmpegPath).path;
 }
 
 /** Runs ffmpeg with `args` (errors only on stderr, outputs overwritten); returns its stdout. */

@@ -20,14 +20,25 @@ describe("parseConfig defaults", () => {
       server: { port: 3000, host: "0.0.0.0", trustProxy: false },
       dataDir: path.join(cwd, "data"),
       modelDir: path.join(cwd, ".cache", "models"),
-      speech: { provider: "local", threads: 2, windowSec: 28, beams: 1, preload: true },
+      speech: {
+        provider: "local",
+        modelDir: path.join(cwd, ".cache", "models"),
+        threads: 2,
+        windowSec: 28,
+        beams: 1,
+        preload: true,
+      },
       audio: { ffmpegPath: undefined, maxUploadBytes: 300 * 1024 * 1024, maxDurationSec: 120 * 60 },
       jobs: { concurrency: 1 },
       summary: { provider: "local", chunkChars: 12_000 },
-      email: { provider: "outbox", from: "Transcribe <transcribe@localhost>", ratePerHour: 20 },
+      email: {
+        provider: "outbox",
+        from: "Transcribe <transcribe@localhost>",
+        ratePerHour: 20,
+        outboxDir: path.join(cwd, "data", "outbox"),
+      },
       storage: {
-        connectionString: undefined,
-        accountName: undefined,
+        provider: "azurite",
         owner: "local",
         recordingsContainer: "recordings",
         transcriptsContainer: "transcripts",
@@ -98,20 +109,54 @@ describe("parseConfig providers", () => {
     expect(() => parseConfig({ EMAIL_PROVIDER: "smtp" }, cwd)).toThrow(/SMTP_HOST/);
     expect(() => parseConfig({ EMAIL_PROVIDER: "resend" }, cwd)).toThrow(/RESEND_API_KEY/);
     expect(
-      parseConfig({ EMAIL_PROVIDER: "smtp", SMTP_HOST: "mail", SMTP_PORT: "25" }, cwd).email.smtp,
+      parseConfig({ EMAIL_PROVIDER: "smtp", SMTP_HOST: "mail", SMTP_PORT: "25" }, cwd).email,
     ).toMatchObject({
-      host: "mail",
-      port: 25,
-      secure: false,
+      provider: "smtp",
+      smtp: { host: "mail", port: 25, secure: false },
     });
   });
 
-  it("uses a storage connection string or account name instead of Azurite", () => {
-    const config = parseConfig({ AZURE_STORAGE_ACCOUNT_NAME: "myaccount", STORAGE_OWNER: "team-a" }, cwd);
-    expect(config.storage).toMatchObject({ accountName: "myaccount", owner: "team-a" });
-    expect(() => parseConfig({ AZURE_STORAGE_ACCOUNT_NAME: "Bad_Name" }, cwd)).toThrow(
-      /AZURE_STORAGE_ACCOUNT_NAME/,
+  it("uses Azure Storage with a connection string or an account name (Entra ID) when STORAGE_PROVIDER=azure", () => {
+    const entra = parseConfig(
+      { STORAGE_PROVIDER: "azure", AZURE_STORAGE_ACCOUNT_NAME: "myaccount", STORAGE_OWNER: "team-a" },
+      cwd,
     );
+    expect(entra.storage).toMatchObject({
+      provider: "azure",
+      credential: { kind: "entra-id", accountName: "myaccount" },
+      owner: "team-a",
+    });
+    const keyed = parseConfig(
+      { STORAGE_PROVIDER: "azure", AZURE_STORAGE_CONNECTION_STRING: "UseDevelopmentStorage=true" },
+      cwd,
+    );
+    expect(keyed.storage).toMatchObject({
+      provider: "azure",
+      credential: { kind: "connection-string", connectionString: "UseDevelopmentStorage=true" },
+    });
+    expect(() =>
+      parseConfig({ STORAGE_PROVIDER: "azure", AZURE_STORAGE_ACCOUNT_NAME: "Bad_Name" }, cwd),
+    ).toThrow(/AZURE_STORAGE_ACCOUNT_NAME/);
+  });
+
+  it("refuses Azure Storage without a credential, and Azure variables while Azurite is chosen", () => {
+    expect(() => parseConfig({ STORAGE_PROVIDER: "azure" }, cwd)).toThrow(
+      /STORAGE_PROVIDER=azure needs AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ACCOUNT_NAME/,
+    );
+    expect(() => parseConfig({ AZURE_STORAGE_ACCOUNT_NAME: "myaccount" }, cwd)).toThrow(
+      /set STORAGE_PROVIDER=azure/,
+    );
+  });
+
+  it("allows the in-memory doubles only under NODE_ENV=test", () => {
+    expect(() => parseConfig({ STORAGE_PROVIDER: "memory" }, cwd)).toThrow(/only for tests/);
+    expect(() => parseConfig({ SPEECH_PROVIDER: "fake" }, cwd)).toThrow(/only for tests/);
+    const config = parseConfig(
+      { NODE_ENV: "test", STORAGE_PROVIDER: "memory", SPEECH_PROVIDER: "fake" },
+      cwd,
+    );
+    expect(config.storage.provider).toBe("memory");
+    expect(config.speech.provider).toBe("fake");
   });
 });
 
@@ -180,6 +225,7 @@ describe("parseConfig rejects invalid settings", () => {
     ["PORT", "70000"],
     ["PORT", "80.5"],
     ["SPEECH_PROVIDER", "nope"],
+    ["STORAGE_PROVIDER", "s3"],
     ["UPLOAD_MAX_MB", "-1"],
     ["UPLOAD_MAX_MB", "0"],
     ["AUDIO_MAX_MINUTES", "lots"],

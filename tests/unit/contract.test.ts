@@ -2,7 +2,7 @@
 // answers, and the browser client's handling of answers that do not match.
 import type { OutboxEntry as ServerOutboxEntry } from "@/lib/email/types";
 import type { Page as ServerPage, RecordingMetadata as ServerRecording } from "@/lib/storage/types";
-import type { TranscriptionView as ServerTranscriptionView } from "@/lib/transcripts/transcriptions";
+import type { TranscriptionView as ServerTranscriptionView } from "@/lib/services/transcriptions";
 import { fetchHealth } from "@/lib/client/health";
 import { listOutbox } from "@/lib/client/outbox";
 import { listRecordings } from "@/lib/client/recordings";

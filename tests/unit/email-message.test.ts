@@ -6,8 +6,8 @@ import path from "node:path";
 import { simpleParser, type ParsedMail } from "mailparser";
 import { OutboxSender } from "@/lib/email/outbox/outbox-sender";
 import type { StoredTranscript } from "@/lib/storage/types";
-import { buildTranscriptEmail } from "@/lib/transcripts/email-message";
-import { renderExport } from "@/lib/transcripts/export";
+import { buildTranscriptEmail } from "@/lib/services/email-message";
+import { renderExport } from "@/lib/services/export";
 import { addresses, htmlToText, squash } from "../helpers/mail";
 
 const docxType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
@@ -32,7 +32,7 @@ function makeTranscript(overrides: Partial<StoredTranscript> = {}): StoredTransc
     language: "fr-FR",
     durationSec: 3723.4,
     engine: "local-whisper-small",
-    settings: { language: "fr-FR", diarize: true, speakers: 2 },
+    settings: { diarize: true },
     summary,
     createdAt: "2024-05-01T14:03:00.000Z",
     updatedAt: "2024-05-01T14:05:00.000Z",
@@ -155,7 +155,7 @@ describe("buildTranscriptEmail through the outbox", () => {
   });
 
   it("leaves the summary out and says speaker identification is off when so", async () => {
-    const plain = makeTranscript({ summary: undefined, settings: { language: "en-US", diarize: false } });
+    const plain = makeTranscript({ summary: undefined, language: "en-US", settings: { diarize: false } });
     const { parsed: other } = await sendAndParse(plain);
     expect(other.text).not.toContain("SUMMARY");
     expect(other.text).toContain("Speaker identification: off");

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { resetConfig } from "@/lib/config";
-import { AppError, errorStatus, toAppError, type ErrorEnvelope } from "@/lib/http/errors";
+import { setLogLevel } from "@/lib/log";
+import { AppError, errorStatus, toAppError, type ErrorEnvelope } from "@/lib/domain/errors";
 import { parseInput, withErrors } from "@/lib/http/route";
 
 const request = () => new Request("http://localhost/api/transcriptions/abc?x=1", { method: "POST" });
@@ -104,15 +104,13 @@ describe("withErrors", () => {
   });
 
   it("logs the cause of a 500, but not in the response", async () => {
-    const previous = process.env.LOG_LEVEL;
     const lines: string[] = [];
     const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
       lines.push(String(chunk));
       return true;
     });
     try {
-      process.env.LOG_LEVEL = "error";
-      resetConfig();
+      setLogLevel("error");
       const result = await answer(() => {
         throw new RangeError("offset out of range: 99");
       });
@@ -131,9 +129,7 @@ describe("withErrors", () => {
       });
     } finally {
       spy.mockRestore();
-      if (previous === undefined) delete process.env.LOG_LEVEL;
-      else process.env.LOG_LEVEL = previous;
-      resetConfig();
+      setLogLevel("silent");
     }
   });
 });
@@ -172,7 +168,7 @@ describe("AppError across module copies", () => {
   it("is recognised when thrown by another copy of the module", () => {
     let isolated: typeof AppError | undefined;
     jest.isolateModules(() => {
-      isolated = (jest.requireActual("@/lib/http/errors") as { AppError: typeof AppError }).AppError;
+      isolated = (jest.requireActual("@/lib/domain/errors") as { AppError: typeof AppError }).AppError;
     });
     expect(isolated).toBeDefined();
     expect(isolated).not.toBe(AppError);

@@ -1,13 +1,8 @@
 import { parseCsv } from "../helpers/csv";
 import { documentXml as docxDocumentXml, readZip, visibleText } from "../helpers/docx";
-import {
-  csvCell,
-  exportFormats,
-  formatTimestamp,
-  renderExport,
-  renderTranscriptsCsv,
-} from "@/lib/transcripts/export";
-import type { Transcript } from "@/lib/transcripts/types";
+import { csvCell, formatTimestamp, renderExport, renderTranscriptsCsv } from "@/lib/services/export";
+import { exportFormats } from "@/lib/contract";
+import type { Transcript } from "@/lib/domain/transcript";
 
 function makeTranscript(overrides: Partial<Transcript> = {}): Transcript {
   return {
@@ -23,7 +18,7 @@ function makeTranscript(overrides: Partial<Transcript> = {}): Transcript {
     language: "en",
     durationSec: 3727.456,
     engine: "local-whisper-tiny.en",
-    settings: { language: "en", diarize: true, speakers: 2 },
+    settings: { diarize: true },
     summary: "A short greeting.",
     createdAt: "2024-05-01T14:03:00.000Z",
     updatedAt: "2024-05-01T14:05:00.000Z",

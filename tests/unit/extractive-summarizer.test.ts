@@ -2,7 +2,7 @@
 // sentences, skip the small talk, and stay deterministic.
 import fs from "node:fs";
 import path from "node:path";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/domain/errors";
 import {
   ExtractiveSummarizer,
   formatSummary,

@@ -6,7 +6,7 @@ import {
   replaceSegmentText,
   segmentsMatchText,
   splitWords,
-} from "@/lib/transcripts/realign-segments";
+} from "@/lib/domain/realign-segments";
 
 // Segments as the local engine recognised them: tests/fixtures/jfk.wav (11 s) ...
 const jfk: Segment[] = [

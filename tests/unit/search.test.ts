@@ -1,4 +1,4 @@
-import { buildSnippet, foldText, matchesAll, parseQuery } from "@/lib/transcripts/search";
+import { buildSnippet, foldText, matchesAll, parseQuery } from "@/lib/services/search";
 
 /** The marked spans of a snippet, folded. */
 function marked(result: { snippet: string; matches: Array<[number, number]> }): string[] {
@@ -174,7 +174,7 @@ describe("buildSnippet", () => {
   // The window start moves forward to the next space and the end back to the previous space, without
   // checking that those spaces are on the right side of the match. In text without spaces near the match
   // (Chinese or Japanese, a long URL) the match is cut out of its own snippet.
-  // Bug: lib/transcripts/search.ts buildSnippet, lines 46-47 - see report.
+  // Bug: lib/services/search.ts buildSnippet, lines 46-47 - see report.
   it("keeps the match in Japanese text with a space only before it", () => {
     const text = `Hello there ${"あ".repeat(50)}東京${"い".repeat(300)}`;
     const result = buildSnippet(["東京"], text);

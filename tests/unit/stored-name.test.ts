@@ -1,5 +1,5 @@
 import type { DetectedFormat } from "@/lib/audio/detect-format";
-import { storedName, titleFrom } from "@/lib/transcripts/transcriptions";
+import { storedName, titleFrom } from "@/lib/services/transcriptions";
 
 const wav: DetectedFormat = { format: "wav", mime: "audio/wav", extension: "wav" };
 const mp3: DetectedFormat = { format: "mp3", mime: "audio/mpeg", extension: "mp3" };

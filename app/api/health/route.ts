@@ -1,13 +1,13 @@
 // GET /api/health: engine and storage readiness.
 import { NextResponse } from "next/server";
 import { withErrors } from "@/lib/http/route";
-import { getHealth } from "@/lib/transcripts/health";
+import { getProcessHealth } from "@/lib/services";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const GET = withErrors(async () => {
-  const health = await getHealth();
+  const health = await getProcessHealth();
   return NextResponse.json(health, {
     status: health.status === "degraded" ? 503 : 200,
     headers: { "Cache-Control": "no-store" },

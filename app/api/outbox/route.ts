@@ -1,11 +1,16 @@
 // GET /api/outbox: the messages the outbox sender kept (only while it is the active sender).
 import { NextResponse } from "next/server";
 import { withErrors } from "@/lib/http/route";
-import { listOutbox } from "@/lib/transcripts/outbox";
+import { requestContext } from "@/lib/services";
+import { listOutbox } from "@/lib/services/outbox";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = withErrors(async () => {
-  return NextResponse.json({ items: await listOutbox() }, { headers: { "Cache-Control": "no-store" } });
+export const GET = withErrors(async (request: Request) => {
+  const { services } = await requestContext(request);
+  return NextResponse.json(
+    { items: await listOutbox(services) },
+    { headers: { "Cache-Control": "no-store" } },
+  );
 });

@@ -2,12 +2,15 @@
 import { NextResponse } from "next/server";
 import { recordingsQuerySchema } from "@/lib/contract";
 import { readQuery, withErrors } from "@/lib/http/route";
-import { listRecordings } from "@/lib/transcripts/recordings";
+import { requestContext } from "@/lib/services";
+import { listRecordings } from "@/lib/services/recordings";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const GET = withErrors(async (request: Request) => {
   const query = readQuery(request, recordingsQuerySchema);
-  return NextResponse.json(await listRecordings(query), { headers: { "Cache-Control": "no-store" } });
+  return NextResponse.json(await listRecordings(await requestContext(request), query), {
+    headers: { "Cache-Control": "no-store" },
+  });
 });

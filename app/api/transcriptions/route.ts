@@ -5,15 +5,16 @@ import { sniffLength } from "@/lib/audio/detect-format";
 import { audioField, transcriptListQuerySchema, transcriptionFieldsSchema } from "@/lib/contract";
 import { parseMultipart, removeAll } from "@/lib/http/multipart";
 import { parseInput, readQuery, withErrors } from "@/lib/http/route";
-import { getServices } from "@/lib/transcripts/context";
-import { listTranscripts } from "@/lib/transcripts/library";
-import { startTranscription } from "@/lib/transcripts/transcriptions";
+import { requestContext } from "@/lib/services";
+import { listTranscripts } from "@/lib/services/library";
+import { startTranscription } from "@/lib/services/transcriptions";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const POST = withErrors(async (request: Request) => {
-  const services = await getServices();
+  const context = await requestContext(request);
+  const { services } = context;
   const form = await parseMultipart(request, {
     fileField: audioField,
     maxFileBytes: services.config.audio.maxUploadBytes,
@@ -22,7 +23,7 @@ export const POST = withErrors(async (request: Request) => {
   });
   try {
     const fields = parseInput(transcriptionFieldsSchema, form.fields);
-    const started = await startTranscription(form.file, fields, services);
+    const started = await startTranscription(context, form.file, fields);
     return NextResponse.json(started, {
       status: 202,
       headers: { Location: `/api/transcriptions/${started.id}` },
@@ -34,5 +35,7 @@ export const POST = withErrors(async (request: Request) => {
 
 export const GET = withErrors(async (request: Request) => {
   const query = readQuery(request, transcriptListQuerySchema);
-  return NextResponse.json(await listTranscripts(query), { headers: { "Cache-Control": "no-store" } });
+  return NextResponse.json(await listTranscripts(await requestContext(request), query), {
+    headers: { "Cache-Control": "no-store" },
+  });
 });

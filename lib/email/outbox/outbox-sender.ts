@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import nodemailer from "nodemailer";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/domain/errors";
 import { toMailOptions } from "../mail-options";
 import type { EmailMessage, EmailSender, Outbox, OutboxEntry, SentEmail } from "../types";
 

@@ -1,5 +1,5 @@
 import { Resend } from "resend";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/domain/errors";
 import type { EmailMessage, EmailSender, SentEmail } from "../types";
 
 /** Sends with Resend's API (`baseUrl` lets tests point it at a local fake). */

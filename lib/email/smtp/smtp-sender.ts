@@ -1,11 +1,11 @@
 import nodemailer, { type Transporter } from "nodemailer";
-import { AppError } from "@/lib/http/errors";
-import type { AppConfig } from "@/lib/config";
+import { AppError } from "@/lib/domain/errors";
+import type { EmailConfig } from "@/lib/config";
 import { toMailOptions } from "../mail-options";
 import type { EmailMessage, EmailSender, SentEmail } from "../types";
 
 /** SMTP settings from `AppConfig`. */
-export type SmtpOptions = NonNullable<AppConfig["email"]["smtp"]>;
+export type SmtpOptions = Extract<EmailConfig, { provider: "smtp" }>["smtp"];
 
 /** Sends through any SMTP server with nodemailer. */
 export class SmtpSender implements EmailSender {

@@ -1,4 +1,4 @@
-import { toAppError } from "@/lib/http/errors";
+import { toAppError } from "@/lib/domain/errors";
 import { logger } from "@/lib/log";
 import { TaskQueue } from "@/lib/util/serial-queue";
 import type { JobQueue, JobWork, TranscriptionJob } from "../types";

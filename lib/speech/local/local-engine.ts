@@ -1,5 +1,5 @@
 import { readPcm, type PcmAudio } from "@/lib/audio/pcm";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/domain/errors";
 import { TaskQueue } from "@/lib/util/serial-queue";
 import type { EngineInfo, EngineStatus, SpeechEngine, SpeechResult, TranscribeOptions } from "../types";
 import { resolvePackageFile, vadSource } from "./model-files";

@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { odata, type TableClient, type TableEntityResult } from "@azure/data-tables";
 import type { ContainerClient } from "@azure/storage-blob";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/domain/errors";
 import { logger } from "@/lib/log";
-import type { Segment, UncoveredSpeech } from "@/lib/speech/types";
-import type { TranscriptSettings } from "@/lib/transcripts/types";
+import type { Segment, TranscriptSettings, UncoveredSpeech } from "@/lib/domain/transcript";
 import type { Page, StoredTranscript, TranscriptHeader, TranscriptStore } from "../types";
 import { mapStorageError } from "./storage-errors";
 
@@ -237,7 +236,7 @@ export class TableTranscriptStore implements TranscriptStore {
       text: body.text,
       segments: body.segments,
       ...(body.summary ? { summary: body.summary } : {}),
-      settings: JSON.parse(entity.settings) as TranscriptSettings,
+      settings: settingsFrom(entity.settings),
       ...(entity.processingMs !== undefined ? { processingMs: entity.processingMs } : {}),
       ...(entity.uncovered ? { uncovered: JSON.parse(entity.uncovered) as UncoveredSpeech[] } : {}),
     };
@@ -288,4 +287,10 @@ function toHeader(entity: TableEntityResult<TranscriptEntity>): TranscriptHeader
     engine: entity.engine,
     etag: entity.etag,
   };
+}
+
+/** Settings as stored; older rows also repeated the language, which now lives only on the transcript. */
+function settingsFrom(json: string): TranscriptSettings {
+  const parsed = JSON.parse(json) as Partial<TranscriptSettings>;
+  return { diarize: parsed.diarize === true };
 }

@@ -1,4 +1,4 @@
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/domain/errors";
 import type { SummarizeOptions, Summarizer, SummaryInput } from "../types";
 import { rankSentences, similarity, splitSentences, topTerms, weighTerms, type Sentence } from "./text-rank";
 

@@ -1,5 +1,5 @@
 import OpenAI from "openai";
-import { AppError } from "@/lib/http/errors";
+import { AppError } from "@/lib/domain/errors";
 import { chunkText } from "../chunk";
 import {
   chunkSystemPrompt,

@@ -2,14 +2,16 @@
 import { outboxParamsSchema as paramsSchema } from "@/lib/contract";
 import { contentDisposition } from "@/lib/http/download";
 import { parseInput, withErrors } from "@/lib/http/route";
-import { readOutboxMessage } from "@/lib/transcripts/outbox";
+import { requestContext } from "@/lib/services";
+import { readOutboxMessage } from "@/lib/services/outbox";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = withErrors(async (_request: Request, context: { params: Promise<{ id: string }> }) => {
+export const GET = withErrors(async (request: Request, context: { params: Promise<{ id: string }> }) => {
   const { id } = parseInput(paramsSchema, await context.params);
-  const message = await readOutboxMessage(id);
+  const { services } = await requestContext(request);
+  const message = await readOutboxMessage(services, id);
   return new Response(new Uint8Array(message), {
     headers: {
       "Content-Type": "message/rfc822",

@@ -1,13 +1,14 @@
 // GET /api/transcriptions/export.csv: every saved transcript as one CSV file.
 import { contentDisposition } from "@/lib/http/download";
 import { withErrors } from "@/lib/http/route";
-import { exportAllTranscriptsCsv } from "@/lib/transcripts/library";
+import { requestContext } from "@/lib/services";
+import { exportAllTranscriptsCsv } from "@/lib/services/library";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = withErrors(async () => {
-  const csv = await exportAllTranscriptsCsv();
+export const GET = withErrors(async (request: Request) => {
+  const csv = await exportAllTranscriptsCsv(await requestContext(request));
   const date = new Date().toISOString().slice(0, 10);
   return new Response(csv, {
     headers: {

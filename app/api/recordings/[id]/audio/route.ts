@@ -2,7 +2,8 @@
 import { idParamsSchema as paramsSchema, recordingAudioQuerySchema } from "@/lib/contract";
 import { contentDisposition, toWebStream } from "@/lib/http/download";
 import { parseInput, readQuery, withErrors } from "@/lib/http/route";
-import { readRecordingAudio } from "@/lib/transcripts/recordings";
+import { requestContext } from "@/lib/services";
+import { readRecordingAudio } from "@/lib/services/recordings";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -10,7 +11,7 @@ export const dynamic = "force-dynamic";
 export const GET = withErrors(async (request: Request, context: { params: Promise<{ id: string }> }) => {
   const { id } = parseInput(paramsSchema, await context.params);
   const { download } = readQuery(request, recordingAudioQuerySchema);
-  const audio = await readRecordingAudio(id, request.headers.get("range"));
+  const audio = await readRecordingAudio(await requestContext(request), id, request.headers.get("range"));
   const headers: Record<string, string> = {
     "Content-Type": audio.contentType,
     "Accept-Ranges": "bytes",

@@ -2,7 +2,8 @@
 import { NextResponse } from "next/server";
 import { emailRequestSchema, idParamsSchema as paramsSchema } from "@/lib/contract";
 import { parseInput, readJson, withErrors } from "@/lib/http/route";
-import { emailTranscript } from "@/lib/transcripts/email";
+import { requestContext } from "@/lib/services";
+import { emailTranscript } from "@/lib/services/email";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -11,6 +12,6 @@ export const POST = withErrors(async (request: Request, context: { params: Promi
   const { id } = parseInput(paramsSchema, await context.params);
   const { to } = await readJson(request, emailRequestSchema);
   const clientKey = request.headers.get("x-client-address") ?? "unknown";
-  const sent = await emailTranscript(id, to, clientKey);
+  const sent = await emailTranscript(await requestContext(request), id, to, clientKey);
   return NextResponse.json({ id: sent.id, status: "sent" }, { status: 202 });
 });

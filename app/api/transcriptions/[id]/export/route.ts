@@ -2,7 +2,8 @@
 import { exportQuerySchema as querySchema, idParamsSchema as paramsSchema } from "@/lib/contract";
 import { contentDisposition } from "@/lib/http/download";
 import { parseInput, readQuery, withErrors } from "@/lib/http/route";
-import { exportTranscript } from "@/lib/transcripts/library";
+import { requestContext } from "@/lib/services";
+import { exportTranscript } from "@/lib/services/library";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -10,7 +11,7 @@ export const dynamic = "force-dynamic";
 export const GET = withErrors(async (request: Request, context: { params: Promise<{ id: string }> }) => {
   const { id } = parseInput(paramsSchema, await context.params);
   const { format } = readQuery(request, querySchema);
-  const file = await exportTranscript(id, format);
+  const file = await exportTranscript(await requestContext(request), id, format);
   return new Response(new Uint8Array(file.body), {
     headers: {
       "Content-Type": file.contentType,

@@ -1,17 +1,19 @@
 // POST /api/transcriptions/:id/summary: summarises and saves; streams NDJSON events when asked to.
 import { NextResponse } from "next/server";
 import { idParamsSchema as paramsSchema, summaryStreamType } from "@/lib/contract";
-import { toAppError } from "@/lib/http/errors";
+import { toAppError } from "@/lib/domain/errors";
 import { parseInput, withErrors } from "@/lib/http/route";
-import { summarizeTranscript } from "@/lib/transcripts/summaries";
+import { requestContext } from "@/lib/services";
+import { summarizeTranscript } from "@/lib/services/summaries";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const POST = withErrors(async (request: Request, context: { params: Promise<{ id: string }> }) => {
   const { id } = parseInput(paramsSchema, await context.params);
+  const serviceContext = await requestContext(request);
   if (!(request.headers.get("accept") ?? "").includes(summaryStreamType)) {
-    const { summary, transcript } = await summarizeTranscript(id, { signal: request.signal });
+    const { summary, transcript } = await summarizeTranscript(serviceContext, id, { signal: request.signal });
     return NextResponse.json({ summary, etag: transcript.etag }, { headers: { ETag: transcript.etag } });
   }
   const encoder = new TextEncoder();
@@ -19,7 +21,7 @@ export const POST = withErrors(async (request: Request, context: { params: Promi
     async start(controller) {
       const send = (event: object) => controller.enqueue(encoder.encode(JSON.stringify(event) + "\n"));
       try {
-        const { summary, transcript } = await summarizeTranscript(id, {
+        const { summary, transcript } = await summarizeTranscript(serviceContext, id, {
           signal: request.signal,
           onDelta: (text) => send({ type: "delta", text }),
         });

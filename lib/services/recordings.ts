@@ -1,26 +1,22 @@
-import { z } from "zod";
-import { AppError } from "@/lib/http/errors";
+import type { RecordingsQuery } from "@/lib/contract";
+import { AppError } from "@/lib/domain/errors";
 import type { RecordingDownload } from "@/lib/storage/types";
-import { getServices } from "./context";
-
-/** Query of `GET /api/recordings`. */
-export const recordingsQuerySchema = z.object({
-  cursor: z.string().max(2000).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
+import type { ServiceContext } from "./context";
 
 /** Stored recordings with their metadata, newest first. */
-export async function listRecordings(query: z.infer<typeof recordingsQuerySchema>) {
-  const { storage, owner } = await getServices();
+export async function listRecordings(
+  { services: { storage }, owner }: ServiceContext,
+  query: RecordingsQuery,
+) {
   return storage.recordings.list(owner, { cursor: query.cursor, limit: query.limit });
 }
 
 /** A recording's audio, whole or the byte range an HTTP `Range` header asks for. */
 export async function readRecordingAudio(
+  { services: { storage }, owner }: ServiceContext,
   id: string,
   rangeHeader: string | null,
 ): Promise<RecordingDownload & { name: string }> {
-  const { storage, owner } = await getServices();
   const metadata = await storage.recordings.get(owner, id);
   if (!metadata) throw new AppError("not_found", "No recording has this id.");
   const range = rangeHeader ? parseRange(rangeHeader, metadata.sizeBytes) : undefined;
@@ -30,8 +26,10 @@ export async function readRecordingAudio(
 }
 
 /** Deletes a recording and its transcript, so nothing is left orphaned. */
-export async function deleteRecording(id: string): Promise<void> {
-  const { storage, owner } = await getServices();
+export async function deleteRecording(
+  { services: { storage }, owner }: ServiceContext,
+  id: string,
+): Promise<void> {
   const metadata = await storage.recordings.get(owner, id);
   if (!metadata) throw new AppError("not_found", "No recording has this id.");
   if (metadata.transcriptionId) await storage.transcripts.delete(owner, metadata.transcriptionId);

@@ -1,9 +1,9 @@
-import { z } from "zod";
-import { AppError } from "@/lib/http/errors";
-import type { StoredTranscript, TranscriptHeader } from "@/lib/storage/types";
-import { getServices } from "./context";
-import { renderExport, renderTranscriptsCsv, type ExportFormat, type RenderedExport } from "./export";
-import { realignSegments, segmentsMatchText } from "./realign-segments";
+import type { ExportFormat, TranscriptEdit, TranscriptListQuery } from "@/lib/contract";
+import { AppError } from "@/lib/domain/errors";
+import { realignSegments, segmentsMatchText } from "@/lib/domain/realign-segments";
+import type { StoredTranscript, TranscriptHeader } from "@/lib/domain/transcript";
+import type { ServiceContext } from "./context";
+import { renderExport, renderTranscriptsCsv, type RenderedExport } from "./export";
 import { buildSnippet, matchesAll, parseQuery } from "./search";
 
 /** A saved transcript in a listing; search results carry a highlighted snippet. */
@@ -12,61 +12,14 @@ export interface TranscriptListItem extends Omit<TranscriptHeader, "etag"> {
   matches?: Array<[number, number]>;
 }
 
-/** Query of `GET /api/transcriptions`. */
-export const listQuerySchema = z.object({
-  q: z.string().trim().max(200).optional(),
-  cursor: z.string().max(2000).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
-
-const segmentSchema = z
-  .object({
-    start: z.number().min(0),
-    end: z.number().min(0),
-    text: z
-      .string()
-      .max(100_000)
-      .refine((text) => text.trim().length > 0, { message: "must not be empty" }),
-    speaker: z.string().max(100).optional(),
-  })
-  .refine((segment) => segment.end >= segment.start, {
-    message: "must not be before start",
-    path: ["end"],
-  });
-
-/**
- * Body of `PUT /api/transcriptions/:id`. `segments`, when sent, must be in order of their start
- * times, each with a start at or after 0, an end at or after its start and some text.
- */
-export const editSchema = z.object({
-  text: z.string().max(5_000_000),
-  title: z.string().trim().min(1).max(200).optional(),
-  summary: z.string().max(200_000).optional(),
-  segments: z
-    .array(segmentSchema)
-    .max(100_000)
-    .superRefine((segments, context) => {
-      segments.forEach((segment, index) => {
-        if (index > 0 && segment.start < segments[index - 1]!.start) {
-          context.addIssue({
-            code: "custom",
-            message: "must not start before the segment before it",
-            path: [index, "start"],
-          });
-        }
-      });
-    })
-    .optional(),
-});
-
-export type TranscriptEdit = z.infer<typeof editSchema>;
-
 /**
  * Saved transcripts, newest first. With `q`, a search over titles and texts: the owner's
  * partition is scanned (see README for how this scales) and results carry snippets.
  */
-export async function listTranscripts(query: z.infer<typeof listQuerySchema>) {
-  const { storage, owner } = await getServices();
+export async function listTranscripts(
+  { services: { storage }, owner }: ServiceContext,
+  query: TranscriptListQuery,
+) {
   const terms = query.q ? parseQuery(query.q) : [];
   if (terms.length === 0) {
     const page = await storage.transcripts.list(owner, { cursor: query.cursor, limit: query.limit });
@@ -100,7 +53,12 @@ export async function listTranscripts(query: z.infer<typeof listQuerySchema>) {
  *   unchanged words keep their segment and times, new words join their neighbours' segments,
  *   deleted words go.
  */
-export async function saveTranscriptEdits(id: string, edit: TranscriptEdit, ifMatch: string | null) {
+export async function saveTranscriptEdits(
+  { services: { storage }, owner }: ServiceContext,
+  id: string,
+  edit: TranscriptEdit,
+  ifMatch: string | null,
+) {
   if (!ifMatch) {
     throw new AppError(
       "precondition_required",
@@ -115,7 +73,6 @@ export async function saveTranscriptEdits(id: string, edit: TranscriptEdit, ifMa
       "The segments do not spell out the text: their texts joined with spaces must equal the text. Nothing was saved.",
     );
   }
-  const { storage, owner } = await getServices();
   const current = await storage.transcripts.get(owner, id);
   if (!current) throw new AppError("not_found", "No transcription has this id.");
   const { etag, ...rest } = current;
@@ -140,8 +97,10 @@ export async function saveTranscriptEdits(id: string, edit: TranscriptEdit, ifMa
 }
 
 /** Deletes a transcript and its recording, so nothing is left orphaned. */
-export async function deleteTranscript(id: string): Promise<void> {
-  const { storage, owner } = await getServices();
+export async function deleteTranscript(
+  { services: { storage }, owner }: ServiceContext,
+  id: string,
+): Promise<void> {
   const transcript = await storage.transcripts.get(owner, id);
   if (!transcript) throw new AppError("not_found", "No transcription has this id.");
   await storage.recordings.delete(owner, transcript.recordingId);
@@ -149,16 +108,21 @@ export async function deleteTranscript(id: string): Promise<void> {
 }
 
 /** One transcript rendered as a downloadable file. */
-export async function exportTranscript(id: string, format: ExportFormat): Promise<RenderedExport> {
-  const { storage, owner } = await getServices();
+export async function exportTranscript(
+  { services: { storage }, owner }: ServiceContext,
+  id: string,
+  format: ExportFormat,
+): Promise<RenderedExport> {
   const transcript = await storage.transcripts.get(owner, id);
   if (!transcript) throw new AppError("not_found", "No transcription has this id.");
   return renderExport(transcript, format);
 }
 
 /** Every saved transcript as one CSV file (UTF-8 with BOM for spreadsheets). */
-export async function exportAllTranscriptsCsv(): Promise<string> {
-  const { storage, owner } = await getServices();
+export async function exportAllTranscriptsCsv({
+  services: { storage },
+  owner,
+}: ServiceContext): Promise<string> {
   const all: StoredTranscript[] = [];
   for await (const transcript of storage.transcripts.scan(owner)) all.push(transcript);
   return "\uFEFF" + renderTranscriptsCsv(all);

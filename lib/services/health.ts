@@ -1,6 +1,6 @@
-import { getConfig } from "@/lib/config";
-import { getSpeechEngine } from "@/lib/speech";
-import { getServices } from "./context";
+import type { AppConfig } from "@/lib/config";
+import type { SpeechEngine } from "@/lib/speech";
+import type { Services } from "./context";
 
 /** What `GET /api/health` reports. */
 export interface HealthReport {
@@ -24,20 +24,21 @@ export interface HealthReport {
   limits: { maxUploadBytes: number; maxDurationSec: number };
 }
 
-/** Readiness of the engine and storage; starts loading the engine if nobody has yet. */
-export async function getHealth(): Promise<HealthReport> {
-  const services = await getServices().catch(() => null);
-  const config = getConfig();
-  const engine = getSpeechEngine(config);
+/**
+ * Readiness of the engine and storage; starts loading the engine if nobody has yet. `services` is
+ * null when they could not be built (storage did not start): the report then says so.
+ */
+export async function getHealth(input: {
+  config: Pick<AppConfig, "audio" | "storage">;
+  engine: SpeechEngine;
+  services: Services | null;
+}): Promise<HealthReport> {
+  const { config, engine, services } = input;
   const speech = engine.status();
   if (speech.state === "idle") void engine.warmUp().catch(() => undefined);
   const storage = services
     ? await services.storage.health()
-    : {
-        ready: false,
-        provider: config.storage.connectionString ? "azure" : "azurite",
-        error: "Storage could not be started.",
-      };
+    : { ready: false, provider: config.storage.provider, error: "Storage could not be started." };
   const status = speech.state === "failed" || !storage.ready ? "degraded" : speech.ready ? "ok" : "starting";
   return {
     status,

@@ -1,31 +1,15 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { z } from "zod";
 import { audioTooLong, decodeToPcm, probeAudio } from "@/lib/audio/ffmpeg";
 import { detectFormat, type DetectedFormat } from "@/lib/audio/detect-format";
 import { inspectWav } from "@/lib/audio/wav";
-import { AppError } from "@/lib/http/errors";
+import type { TranscriptionFields } from "@/lib/contract";
+import { AppError } from "@/lib/domain/errors";
+import type { Transcript, TranscriptSettings } from "@/lib/domain/transcript";
 import { removeAll, type UploadedFile } from "@/lib/http/multipart";
 import type { JobContext, JobStatus, TranscriptionJob } from "@/lib/jobs/types";
 import { createId } from "@/lib/util/ids";
-import { getServices, type ServiceContext } from "./context";
-import type { Transcript, TranscriptSettings } from "./types";
-
-/** Form fields accepted with an upload. */
-export const transcriptionFieldsSchema = z.object({
-  language: z
-    .string()
-    .trim()
-    .regex(/^(auto|[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*)$/, "must be a language code such as en-US, or auto")
-    .default("auto"),
-  diarize: z
-    .enum(["true", "false", "on", "off", "1", "0", ""])
-    .default("false")
-    .transform((value) => value === "true" || value === "on" || value === "1"),
-  speakers: z.coerce.number().int().min(1).max(20).optional(),
-});
-
-export type TranscriptionFields = z.infer<typeof transcriptionFieldsSchema>;
+import type { ServiceContext, Services } from "./context";
 
 /** Answer of {@link startTranscription}. */
 export interface StartedTranscription {
@@ -50,21 +34,21 @@ export interface TranscriptionView {
  * is consumed or deleted whatever happens.
  */
 export async function startTranscription(
+  context: ServiceContext,
   file: UploadedFile | null,
   fields: TranscriptionFields,
-  context?: ServiceContext,
 ): Promise<StartedTranscription> {
   if (!file) throw new AppError("missing_audio", "No audio was sent. Attach a file in the “audio” field.");
   try {
-    const services = context ?? (await getServices());
+    const { services, owner } = context;
     const format = await validateUpload(file, services);
-    const settings = resolveSettings(fields, services);
+    const { language, settings } = resolveSettings(fields, services);
     const id = createId();
     const recordingId = createId();
     const now = new Date().toISOString();
     const title = titleFrom(file.clientName, now);
     await services.storage.recordings.uploadFile(
-      services.owner,
+      owner,
       {
         id: recordingId,
         name: storedName(file.clientName, format),
@@ -72,7 +56,7 @@ export async function startTranscription(
         durationSec: format.declaredDurationSec,
         sizeBytes: file.size,
         contentType: format.mime,
-        language: settings.language,
+        language,
         transcriptionId: id,
         diarize: settings.diarize,
       },
@@ -80,7 +64,7 @@ export async function startTranscription(
     );
     await fs.mkdir(services.tempDir, { recursive: true });
     await fs.rename(file.path, sourcePath(services, id));
-    await enqueueTranscription(services, { id, recordingId, title, settings, createdAt: now });
+    await enqueueTranscription(context, { id, recordingId, title, language, settings, createdAt: now });
     return { id, status: "queued", recordingId };
   } finally {
     await removeAll([file.path]);
@@ -88,17 +72,17 @@ export async function startTranscription(
 }
 
 /** Where a job keeps the audio it decodes. */
-function sourcePath(services: ServiceContext, jobId: string): string {
+function sourcePath(services: Services, jobId: string): string {
   return path.join(services.tempDir, `${jobId}.source`);
 }
 
 function enqueueTranscription(
-  services: ServiceContext,
-  job: Pick<TranscriptionJob, "id" | "recordingId" | "title" | "settings" | "createdAt">,
+  { services, owner }: ServiceContext,
+  job: Pick<TranscriptionJob, "id" | "recordingId" | "title" | "language" | "settings" | "createdAt">,
 ): Promise<void> {
   return services.jobs.enqueue(
-    { ...job, owner: services.owner, status: "queued", progress: 0, updatedAt: job.createdAt },
-    (queued, context) => runTranscription(queued, context, services),
+    { ...job, owner, status: "queued", progress: 0, updatedAt: job.createdAt },
+    (queued, jobContext) => runTranscription(queued, jobContext, services),
   );
 }
 
@@ -107,9 +91,9 @@ function enqueueTranscription(
  * while it was queued or running), oldest first. Recordings whose transcription failed for good
  * are left alone. Returns how many were queued.
  */
-export async function resumeUnfinishedTranscriptions(context?: ServiceContext): Promise<number> {
-  const services = context ?? (await getServices());
-  const { storage, owner, jobs } = services;
+export async function resumeUnfinishedTranscriptions(context: ServiceContext): Promise<number> {
+  const { services, owner } = context;
+  const { storage, jobs } = services;
   const pending = [];
   let cursor: string | null = null;
   do {
@@ -122,13 +106,14 @@ export async function resumeUnfinishedTranscriptions(context?: ServiceContext): 
         id,
         recordingId: recording.id,
         title: titleFrom(recording.name, recording.createdAt),
-        settings: { language: recording.language || "en-US", diarize: recording.diarize ?? false },
+        language: recording.language || "en-US",
+        settings: { diarize: recording.diarize ?? false },
         createdAt: recording.createdAt,
       });
     }
     cursor = page.nextCursor;
   } while (cursor);
-  for (const job of pending.reverse()) await enqueueTranscription(services, job);
+  for (const job of pending.reverse()) await enqueueTranscription(context, job);
   return pending.length;
 }
 
@@ -136,8 +121,10 @@ export async function resumeUnfinishedTranscriptions(context?: ServiceContext): 
  * The state of a transcription: the job while it runs, the saved transcript (current version)
  * once it is done, also after a restart; 404 when neither exists.
  */
-export async function getTranscription(id: string, context?: ServiceContext): Promise<TranscriptionView> {
-  const services = context ?? (await getServices());
+export async function getTranscription(
+  { services, owner }: ServiceContext,
+  id: string,
+): Promise<TranscriptionView> {
   const job = await services.jobs.get(id);
   if (job && job.status !== "succeeded") {
     return {
@@ -148,12 +135,12 @@ export async function getTranscription(id: string, context?: ServiceContext): Pr
       ...(job.error ? { error: job.error } : {}),
     };
   }
-  const saved = await services.storage.transcripts.get(services.owner, id);
+  const saved = await services.storage.transcripts.get(owner, id);
   if (!saved) throw new AppError("not_found", "No transcription has this id.");
   return { id, recordingId: saved.recordingId, status: "succeeded", progress: 1, transcript: saved };
 }
 
-async function validateUpload(file: UploadedFile, services: ServiceContext) {
+async function validateUpload(file: UploadedFile, services: Services) {
   if (file.size === 0) throw new AppError("empty_file", "The file is empty.");
   const format: DetectedFormat | null = detectFormat(file.head);
   if (!format) {
@@ -174,7 +161,10 @@ async function validateUpload(file: UploadedFile, services: ServiceContext) {
   return { ...format, declaredDurationSec: probe.declaredDurationSec };
 }
 
-function resolveSettings(fields: TranscriptionFields, services: ServiceContext): TranscriptSettings {
+function resolveSettings(
+  fields: TranscriptionFields,
+  services: Services,
+): { language: string; settings: TranscriptSettings } {
   const { info } = services.engine;
   let language = fields.language;
   if (!info.multilingual) {
@@ -187,14 +177,10 @@ function resolveSettings(fields: TranscriptionFields, services: ServiceContext):
     }
     language = language === "auto" ? (info.languages[0] ?? "en-US") : language;
   }
-  return {
-    language,
-    diarize: fields.diarize && info.diarization,
-    ...(fields.speakers ? { speakers: fields.speakers } : {}),
-  };
+  return { language, settings: { diarize: fields.diarize && info.diarization } };
 }
 
-async function runTranscription(job: TranscriptionJob, context: JobContext, services: ServiceContext) {
+async function runTranscription(job: TranscriptionJob, context: JobContext, services: Services) {
   try {
     return await transcribeRecording(job, context, services);
   } catch (error) {
@@ -208,7 +194,7 @@ async function runTranscription(job: TranscriptionJob, context: JobContext, serv
   }
 }
 
-async function transcribeRecording(job: TranscriptionJob, context: JobContext, services: ServiceContext) {
+async function transcribeRecording(job: TranscriptionJob, context: JobContext, services: Services) {
   const { config, engine, storage } = services;
   const { recordings } = storage;
   const started = Date.now();
@@ -239,7 +225,7 @@ async function transcribeRecording(job: TranscriptionJob, context: JobContext, s
     });
     await recordings.updateMetadata(job.owner, job.recordingId, { durationSec: round(audio.durationSec) });
     const result = await engine.transcribe(audio, {
-      language: job.settings.language,
+      language: job.language,
       diarize: job.settings.diarize,
       signal: context.signal,
       onProgress: context.reportProgress,
@@ -254,7 +240,7 @@ async function transcribeRecording(job: TranscriptionJob, context: JobContext, s
       title: job.title,
       text: result.text,
       segments: result.segments,
-      language: job.settings.language,
+      language: job.language === "auto" && result.language ? result.language : job.language,
       durationSec: round(result.durationSec),
       engine: engine.info.id,
       settings: job.settings,

@@ -1,6 +1,6 @@
-import { AppError } from "@/lib/http/errors";
-import type { StoredTranscript } from "@/lib/storage/types";
-import { getServices } from "./context";
+import { AppError } from "@/lib/domain/errors";
+import type { StoredTranscript } from "@/lib/domain/transcript";
+import type { ServiceContext } from "./context";
 
 /**
  * Summarises a saved transcript (the text as edited), streaming the summary through `onDelta`,
@@ -8,10 +8,10 @@ import { getServices } from "./context";
  * onto the newest version (edits are never overwritten).
  */
 export async function summarizeTranscript(
+  { services: { storage, summarizer }, owner }: ServiceContext,
   id: string,
   options: { onDelta?: (text: string) => void; signal?: AbortSignal } = {},
 ): Promise<{ summary: string; transcript: StoredTranscript }> {
-  const { storage, owner, summarizer } = await getServices();
   const transcript = await storage.transcripts.get(owner, id);
   if (!transcript) throw new AppError("not_found", "No transcription has this id.");
   const summary = await summarizer.summarize(

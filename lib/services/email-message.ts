@@ -1,5 +1,5 @@
 import type { EmailMessage } from "@/lib/email/types";
-import type { StoredTranscript } from "@/lib/storage/types";
+import type { StoredTranscript } from "@/lib/domain/transcript";
 import { formatTimestamp, renderExport } from "./export";
 
 function escapeHtml(text: string): string {
@@ -10,7 +10,7 @@ function settingsRows(transcript: StoredTranscript, engineName: string): Array<[
   return [
     ["Date", new Date(transcript.createdAt).toUTCString()],
     ["Duration", formatTimestamp(transcript.durationSec, "clock")],
-    ["Language", transcript.settings.language],
+    ["Language", transcript.language],
     ["Speaker identification", transcript.settings.diarize ? "on" : "off"],
     ["Engine", engineName],
   ];

@@ -1,10 +1,7 @@
 import { Document, HeadingLevel, Packer, Paragraph, TextRun } from "docx";
-import type { Segment } from "@/lib/speech/types";
-import { segmentsMatchText } from "./realign-segments";
-import type { Transcript } from "./types";
-
-export const exportFormats = ["txt", "srt", "vtt", "json", "csv", "docx"] as const;
-export type ExportFormat = (typeof exportFormats)[number];
+import { segmentsMatchText } from "@/lib/domain/realign-segments";
+import type { ExportFormat } from "@/lib/contract";
+import type { Segment, Transcript } from "@/lib/domain/transcript";
 
 /** A rendered export, ready to send as a download. */
 export interface RenderedExport {

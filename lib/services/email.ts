@@ -1,22 +1,20 @@
-import { z } from "zod";
-import { AppError } from "@/lib/http/errors";
-import { maskEmail } from "@/lib/http/rate-limit";
+import { AppError } from "@/lib/domain/errors";
 import { logger } from "@/lib/log";
-import { getServices } from "./context";
+import { maskEmail } from "@/lib/util/mask-email";
+import type { ServiceContext } from "./context";
 import { buildTranscriptEmail } from "./email-message";
-
-/** Body of `POST /api/transcriptions/:id/email`. */
-export const emailRequestSchema = z.object({
-  to: z.string().trim().max(254, "is too long").pipe(z.email("is not a valid e-mail address")),
-});
 
 /**
  * E-mails a saved transcript (with its summary and settings) to one address. Limited per client;
  * the address is never logged in full. A provider failure leaves the transcript untouched.
  */
-export async function emailTranscript(id: string, to: string, clientKey: string): Promise<{ id: string }> {
-  const services = await getServices();
-  const { storage, owner, email, config, engine } = services;
+export async function emailTranscript(
+  { services, owner }: ServiceContext,
+  id: string,
+  to: string,
+  clientKey: string,
+): Promise<{ id: string }> {
+  const { storage, email, config, engine } = services;
   const transcript = await storage.transcripts.get(owner, id);
   if (!transcript) throw new AppError("not_found", "No transcription has this id.");
   const allowed = email.limiter.take(clientKey);

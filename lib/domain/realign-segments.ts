@@ -3,7 +3,7 @@
  * dependencies: the service uses it when a save brings text only, the editor to show the
  * segments as they will be saved.
  */
-import type { Segment } from "@/lib/speech/types";
+import type { Segment } from "@/lib/domain/transcript";
 
 /** Appended text becomes a segment of its own when at least this much audio follows the last one. */
 const MIN_TRAILING_AUDIO_SEC = 1;

@@ -1,0 +1,26 @@
+import type { AppConfig } from "@/lib/config";
+import type { EmailSender, Outbox } from "@/lib/email";
+import type { RateLimiter } from "@/lib/http/rate-limit";
+import type { JobQueue } from "@/lib/jobs";
+import type { SpeechEngine } from "@/lib/speech";
+import type { Storage } from "@/lib/storage";
+import type { Summarizer } from "@/lib/summary";
+
+/** Every provider of one process, built by the composition root (`lib/services.ts`). */
+export interface Services {
+  config: AppConfig;
+  engine: SpeechEngine;
+  storage: Storage;
+  jobs: JobQueue;
+  summarizer: Summarizer;
+  email: { sender: EmailSender; outbox: Outbox | null; limiter: RateLimiter };
+  /** Scratch space for uploads and decoded audio. */
+  tempDir: string;
+}
+
+/** What a service function works with: the providers, and whose records it touches. */
+export interface ServiceContext {
+  services: Services;
+  /** Storage partition of the caller (see `lib/auth/request-context.ts`). */
+  owner: string;
+}
