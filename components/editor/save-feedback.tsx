@@ -1,7 +1,7 @@
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { RefreshIcon } from "@/components/ui/icons";
-import type { TranscriptDraftApi } from "./use-transcript-draft";
+import type { TranscriptDraftApi } from "@/components/shared/transcript-draft";
 
 export interface SaveFeedbackProps {
   draft: TranscriptDraftApi;

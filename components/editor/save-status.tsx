@@ -1,6 +1,6 @@
 import { cn } from "@/components/ui/cn";
 import { CheckIcon, SpinnerIcon } from "@/components/ui/icons";
-import type { SaveStatus as Status } from "./use-save-transcript";
+import type { SaveStatus as Status } from "@/components/shared/transcript-draft";
 
 export interface SaveStatusProps {
   status: Status;

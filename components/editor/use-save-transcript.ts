@@ -3,17 +3,11 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiRequestError, messageOf } from "@/lib/client/request";
 import { fetchJob, saveTranscript } from "@/lib/client/transcriptions";
+import type { SaveStatus } from "@/components/shared/transcript-draft";
 import type { Transcript, TranscriptEdit } from "@/lib/contract";
 
 export const CONFLICT_MESSAGE =
   "Someone else changed this transcript. Reload to see their version (your text is kept in the editor).";
-
-export type SaveStatus =
-  | { kind: "idle" }
-  | { kind: "saving" }
-  | { kind: "saved"; at: number }
-  | { kind: "conflict"; message: string }
-  | { kind: "error"; message: string };
 
 export interface SaveTranscriptOptions {
   id: string;

@@ -2,57 +2,10 @@
 
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import { messageOf } from "@/lib/client/request";
-import type { Segment, SummaryResult, Transcript } from "@/lib/contract";
+import type { SummaryResult, Transcript } from "@/lib/contract";
 import { realignSegments, replaceSegmentText } from "@/lib/domain/realign-segments";
-import { useSaveTranscript, type SaveStatus } from "./use-save-transcript";
-
-export interface KeptEdits {
-  text: string;
-  title: string;
-  summary: string;
-}
-
-export interface TranscriptDraftApi {
-  /** The last saved version (what the server has). */
-  saved: Transcript;
-  text: string;
-  title: string;
-  /** The summary as edited ("" when there is none). */
-  summary: string;
-  /**
-   * The timed segments as they will be saved: the saved ones following the edited text (see
-   * `realignSegments`), with the segment edits made. They may trail the text by a render while typing.
-   */
-  segments: Segment[];
-  setText: (text: string) => void;
-  /**
-   * Replaces the text of segment `index` (of `segments`) and the same words in the text; a text
-   * without words removes the segment.
-   */
-  editSegment: (index: number, text: string) => void;
-  setTitle: (title: string) => void;
-  setSummary: (summary: string) => void;
-  /**
-   * A summary the server made and already saved with the transcript: it becomes the saved
-   * summary, and its version (`etag`) the one the next save is based on. Other edits stay.
-   */
-  adoptSummary: (result: SummaryResult) => void;
-  dirty: boolean;
-  /** Only the summary differs from the saved version. */
-  summaryDirty: boolean;
-  status: SaveStatus;
-  save: () => Promise<Transcript | null>;
-  /** After a conflict: load the other version; the user's edits are kept aside in `kept`. */
-  reload: () => Promise<void>;
-  reloading: boolean;
-  reloadError: string | null;
-  kept: KeptEdits | null;
-  restoreKept: () => void;
-  discardKept: () => void;
-  /** Back to the saved version. */
-  revert: () => void;
-  dismiss: () => void;
-}
+import type { KeptEdits, TranscriptDraftApi } from "@/components/shared/transcript-draft";
+import { useSaveTranscript } from "./use-save-transcript";
 
 export interface TranscriptDraftOptions {
   onSaved?: (transcript: Transcript) => void;

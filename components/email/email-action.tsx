@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import type { TranscriptDraftApi } from "@/components/editor/use-transcript-draft";
+import type { TranscriptDraftApi } from "@/components/shared/transcript-draft";
 import { Button, type ButtonSize } from "@/components/ui/button";
 import { MailIcon } from "@/components/ui/icons";
 import type { ToastMessage } from "@/components/ui/toast";

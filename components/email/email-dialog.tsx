@@ -3,7 +3,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode, type RefObject } from "react";
 import { ApiRequestError, messageOf } from "@/lib/client/request";
 import { emailTranscript } from "@/lib/client/email";
-import type { TranscriptDraftApi } from "@/components/editor/use-transcript-draft";
+import type { TranscriptDraftApi } from "@/components/shared/transcript-draft";
 import { countWords } from "@/components/shared/format";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";

@@ -2,7 +2,7 @@
 
 import { useEffect, useId, useRef, useState } from "react";
 import type { SummarizerHealth } from "@/lib/contract";
-import type { TranscriptDraftApi } from "@/components/editor/use-transcript-draft";
+import type { TranscriptDraftApi } from "@/components/shared/transcript-draft";
 import { countWords } from "@/components/shared/format";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiRequestError, isAbort } from "@/lib/client/request";
 import { streamSummary } from "@/lib/client/summaries";
-import type { TranscriptDraftApi } from "@/components/editor/use-transcript-draft";
+import type { TranscriptDraftApi } from "@/components/shared/transcript-draft";
 
 export type SummarizeState =
   | { kind: "idle" }

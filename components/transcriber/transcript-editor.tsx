@@ -6,7 +6,7 @@ import { recordingAudioUrl } from "@/lib/client/recordings";
 import { SaveFeedback } from "@/components/editor/save-feedback";
 import { SaveStatusIndicator } from "@/components/editor/save-status";
 import { useSaveShortcut } from "@/components/editor/use-save-shortcut";
-import type { TranscriptDraftApi } from "@/components/editor/use-transcript-draft";
+import type { TranscriptDraftApi } from "@/components/shared/transcript-draft";
 import { useUnsavedChangesWarning } from "@/components/editor/use-unsaved-changes-warning";
 import { AudioPlayer } from "@/components/shared/audio-player";
 import { countWords, downloadBaseName } from "@/components/shared/format";

@@ -2,6 +2,7 @@
 // answers, and the browser client's handling of answers that do not match.
 import type { OutboxEntry as ServerOutboxEntry } from "@/lib/email/types";
 import type { Page as ServerPage, RecordingMetadata as ServerRecording } from "@/lib/storage/types";
+import type { Transcript as ServerTranscript } from "@/lib/domain/transcript";
 import type { TranscriptionView as ServerTranscriptionView } from "@/lib/services/transcriptions";
 import { fetchHealth } from "@/lib/client/health";
 import { listOutbox } from "@/lib/client/outbox";
@@ -35,14 +36,14 @@ const transcript = {
   language: "en-US",
   durationSec: 3,
   engine: "local-whisper-tiny.en",
-  settings: { language: "en-US", diarize: true },
+  settings: { diarize: true },
   summary: "Overview: ask not.",
   createdAt: "2024-05-01T14:03:00.000Z",
   updatedAt: "2024-05-01T14:03:00.000Z",
   etag: "W/\"datetime'2024-05-01T14%3A03%3A00Z'\"",
   processingMs: 420,
   uncovered: [{ start: 3, end: 4, reason: "no_words" as const }],
-};
+} satisfies ServerTranscript;
 
 // Typed with the server's own types, so a change there that the contract misses fails typecheck.
 const view: ServerTranscriptionView = {
