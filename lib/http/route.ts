@@ -29,6 +29,40 @@ export function withErrors<C>(handler: Handler<C>): Handler<C> {
   };
 }
 
+/** What a route declares: schemas (from `lib/contract`) for its path params, query string and JSON body. */
+export interface RouteSpec<P, Q, B> {
+  params?: ZodType<P>;
+  query?: ZodType<Q>;
+  body?: ZodType<B>;
+}
+
+/** The typed input a declared route's handler receives; undeclared parts are `undefined`. */
+export interface RouteInput<P, Q, B> {
+  request: Request;
+  params: P;
+  query: Q;
+  body: B;
+}
+
+/**
+ * A route handler that declares its input: the wrapper parses params, query and body against
+ * the schemas (400 `validation_failed` / `bad_request` with a readable message) and hands typed
+ * values to the handler; every failure becomes the error envelope (see {@link withErrors}).
+ */
+export function route<P = undefined, Q = undefined, B = undefined>(
+  spec: RouteSpec<P, Q, B>,
+  handler: (input: RouteInput<P, Q, B>) => Promise<Response>,
+) {
+  return withErrors(
+    async (request: Request, context: { params?: Promise<Record<string, string | string[]>> } = {}) => {
+      const params = spec.params ? parseInput(spec.params, await context.params) : undefined;
+      const query = spec.query ? readQuery(request, spec.query) : undefined;
+      const body = spec.body ? await readJson(request, spec.body) : undefined;
+      return handler({ request, params: params as P, query: query as Q, body: body as B });
+    },
+  );
+}
+
 /** Parses input with a zod schema, turning failures into a 400 with a readable message. */
 export function parseInput<T>(schema: ZodType<T>, input: unknown): T {
   const result = schema.safeParse(input);

@@ -19,6 +19,11 @@ export interface TranscriptionJob {
   transcript?: Transcript;
   createdAt: string;
   updatedAt: string;
+  /**
+   * The upload's own copy of the audio, owned by the job from the moment it is queued (absent for
+   * a job resumed after a restart, which downloads the stored recording instead).
+   */
+  sourcePath?: string;
 }
 
 /** Keeps jobs and runs them in the background. */

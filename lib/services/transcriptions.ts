@@ -1,9 +1,10 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { audioTooLong, decodeToPcm, probeAudio } from "@/lib/audio/ffmpeg";
-import { detectFormat, type DetectedFormat } from "@/lib/audio/detect-format";
+import { detectFormat, sniffLength, type DetectedFormat } from "@/lib/audio/detect-format";
 import { inspectWav } from "@/lib/audio/wav";
-import type { TranscriptionFields } from "@/lib/contract";
+import { audioField, transcriptionFieldsSchema, type TranscriptionFields } from "@/lib/contract";
+import { parseInput } from "@/lib/http/route";
 import { AppError } from "@/lib/domain/errors";
 import type { Transcript, TranscriptSettings } from "@/lib/domain/transcript";
 import { removeAll, type UploadedFile } from "@/lib/http/multipart";
@@ -36,10 +37,11 @@ export interface TranscriptionView {
 export async function startTranscription(
   context: ServiceContext,
   file: UploadedFile | null,
-  fields: TranscriptionFields,
+  formFields: Record<string, string>,
 ): Promise<StartedTranscription> {
-  if (!file) throw new AppError("missing_audio", "No audio was sent. Attach a file in the “audio” field.");
   try {
+    const fields: TranscriptionFields = parseInput(transcriptionFieldsSchema, formFields);
+    if (!file) throw new AppError("missing_audio", "No audio was sent. Attach a file in the “audio” field.");
     const { services, owner } = context;
     const format = await validateUpload(file, services);
     const { language, settings } = resolveSettings(fields, services);
@@ -62,23 +64,43 @@ export async function startTranscription(
       },
       file.path,
     );
+    const source = path.join(services.tempDir, `${id}.source`);
     await fs.mkdir(services.tempDir, { recursive: true });
-    await fs.rename(file.path, sourcePath(services, id));
-    await enqueueTranscription(context, { id, recordingId, title, language, settings, createdAt: now });
+    await fs.rename(file.path, source);
+    await enqueueTranscription(context, {
+      id,
+      recordingId,
+      title,
+      language,
+      settings,
+      createdAt: now,
+      sourcePath: source,
+    });
     return { id, status: "queued", recordingId };
   } finally {
-    await removeAll([file.path]);
+    if (file) await removeAll([file.path]);
   }
 }
 
-/** Where a job keeps the audio it decodes. */
-function sourcePath(services: Services, jobId: string): string {
-  return path.join(services.tempDir, `${jobId}.source`);
+/**
+ * How an upload is read before {@link startTranscription} takes it: the file field, the largest
+ * file, how much of its head format detection needs, and where the temporary file goes.
+ */
+export function uploadLimits({ services }: ServiceContext) {
+  return {
+    fileField: audioField,
+    maxFileBytes: services.config.audio.maxUploadBytes,
+    headBytes: sniffLength,
+    tempDir: path.join(services.tempDir, "uploads"),
+  };
 }
 
 function enqueueTranscription(
   { services, owner }: ServiceContext,
-  job: Pick<TranscriptionJob, "id" | "recordingId" | "title" | "language" | "settings" | "createdAt">,
+  job: Pick<
+    TranscriptionJob,
+    "id" | "recordingId" | "title" | "language" | "settings" | "createdAt" | "sourcePath"
+  >,
 ): Promise<void> {
   return services.jobs.enqueue(
     { ...job, owner, status: "queued", progress: 0, updatedAt: job.createdAt },
@@ -199,14 +221,16 @@ async function transcribeRecording(job: TranscriptionJob, context: JobContext, s
   const { recordings } = storage;
   const started = Date.now();
   await fs.mkdir(services.tempDir, { recursive: true });
-  const source = sourcePath(services, job.id);
+  const source = job.sourcePath ?? path.join(services.tempDir, `${job.id}.source`);
   const pcmPath = path.join(services.tempDir, `${job.id}.pcm`);
   try {
-    // The upload's own copy is still here unless the job was resumed after a restart.
-    const local = await fs.stat(source).then(
-      () => true,
-      () => false,
-    );
+    // A resumed job has no upload copy: it downloads the stored recording.
+    const local =
+      job.sourcePath !== undefined &&
+      (await fs.stat(source).then(
+        () => true,
+        () => false,
+      ));
     if (!local) {
       const partial = `${source}.part`;
       await recordings.downloadToFile(job.owner, job.recordingId, partial).catch(async (error: unknown) => {

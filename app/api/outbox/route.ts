@@ -1,13 +1,13 @@
 // GET /api/outbox: the messages the outbox sender kept (only while it is the active sender).
 import { NextResponse } from "next/server";
-import { withErrors } from "@/lib/http/route";
+import { route } from "@/lib/http/route";
 import { requestContext } from "@/lib/services";
 import { listOutbox } from "@/lib/services/outbox";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = withErrors(async (request: Request) => {
+export const GET = route({}, async ({ request }) => {
   const { services } = await requestContext(request);
   return NextResponse.json(
     { items: await listOutbox(services) },

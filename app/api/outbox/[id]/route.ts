@@ -1,15 +1,14 @@
 // GET /api/outbox/:id: one kept message as a standard .eml file.
-import { outboxParamsSchema as paramsSchema } from "@/lib/contract";
+import { outboxParamsSchema } from "@/lib/contract";
 import { contentDisposition } from "@/lib/http/download";
-import { parseInput, withErrors } from "@/lib/http/route";
+import { route } from "@/lib/http/route";
 import { requestContext } from "@/lib/services";
 import { readOutboxMessage } from "@/lib/services/outbox";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = withErrors(async (request: Request, context: { params: Promise<{ id: string }> }) => {
-  const { id } = parseInput(paramsSchema, await context.params);
+export const GET = route({ params: outboxParamsSchema }, async ({ request, params: { id } }) => {
   const { services } = await requestContext(request);
   const message = await readOutboxMessage(services, id);
   return new Response(new Uint8Array(message), {

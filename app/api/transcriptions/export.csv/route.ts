@@ -1,13 +1,13 @@
 // GET /api/transcriptions/export.csv: every saved transcript as one CSV file.
 import { contentDisposition } from "@/lib/http/download";
-import { withErrors } from "@/lib/http/route";
+import { route } from "@/lib/http/route";
 import { requestContext } from "@/lib/services";
 import { exportAllTranscriptsCsv } from "@/lib/services/library";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = withErrors(async (request: Request) => {
+export const GET = route({}, async ({ request }) => {
   const csv = await exportAllTranscriptsCsv(await requestContext(request));
   const date = new Date().toISOString().slice(0, 10);
   return new Response(csv, {

@@ -1,16 +1,15 @@
 // POST /api/transcriptions/:id/summary: summarises and saves; streams NDJSON events when asked to.
 import { NextResponse } from "next/server";
-import { idParamsSchema as paramsSchema, summaryStreamType } from "@/lib/contract";
+import { idParamsSchema, summaryStreamType } from "@/lib/contract";
 import { toAppError } from "@/lib/domain/errors";
-import { parseInput, withErrors } from "@/lib/http/route";
+import { route } from "@/lib/http/route";
 import { requestContext } from "@/lib/services";
 import { summarizeTranscript } from "@/lib/services/summaries";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const POST = withErrors(async (request: Request, context: { params: Promise<{ id: string }> }) => {
-  const { id } = parseInput(paramsSchema, await context.params);
+export const POST = route({ params: idParamsSchema }, async ({ request, params: { id } }) => {
   const serviceContext = await requestContext(request);
   if (!(request.headers.get("accept") ?? "").includes(summaryStreamType)) {
     const { summary, transcript } = await summarizeTranscript(serviceContext, id, { signal: request.signal });
