@@ -37,6 +37,16 @@ const config = [
     ]),
   },
   {
+    files: ["lib/services.ts", "lib/services/**"],
+    rules: restrict([
+      { group: ["@/app/*", "@/components/*"], message: "lib never imports app or components." },
+      {
+        group: ["next", "next/*", "@/lib/http/route"],
+        message: "server.ts loads the services before Next starts: no Next modules here.",
+      },
+    ]),
+  },
+  {
     files: ["lib/domain/**"],
     rules: restrict([
       { regex: "^@/(?!lib/domain/)", message: "The domain imports nothing above it." },

@@ -3,6 +3,9 @@ import { ZodError, type ZodType } from "zod";
 import { logger } from "@/lib/log";
 import { AppError, toAppError } from "@/lib/domain/errors";
 import { maskEmail } from "@/lib/util/mask-email";
+import { appErrorFromZod, parseInput } from "./parse-input";
+
+export { parseInput };
 
 type Handler<C> = (request: Request, context: C) => Promise<Response>;
 
@@ -15,7 +18,7 @@ export function withErrors<C>(handler: Handler<C>): Handler<C> {
     try {
       return await handler(request, context);
     } catch (error) {
-      const appError = error instanceof ZodError ? fromZod(error) : toAppError(error);
+      const appError = error instanceof ZodError ? appErrorFromZod(error) : toAppError(error);
       if (appError.status >= 500) {
         logger.error("request failed", {
           method: request.method,
@@ -63,13 +66,6 @@ export function route<P = undefined, Q = undefined, B = undefined>(
   );
 }
 
-/** Parses input with a zod schema, turning failures into a 400 with a readable message. */
-export function parseInput<T>(schema: ZodType<T>, input: unknown): T {
-  const result = schema.safeParse(input);
-  if (!result.success) throw fromZod(result.error);
-  return result.data;
-}
-
 /** Reads a JSON body and parses it with `schema`: 400 `bad_request` when it is not JSON. */
 export async function readJson<T>(request: Request, schema: ZodType<T>): Promise<T> {
   const body: unknown = await request.json().catch(() => {
@@ -81,13 +77,6 @@ export async function readJson<T>(request: Request, schema: ZodType<T>): Promise
 /** Parses the query string of `request` with `schema`. */
 export function readQuery<T>(request: Request, schema: ZodType<T>): T {
   return parseInput(schema, Object.fromEntries(new URL(request.url).searchParams));
-}
-
-function fromZod(error: ZodError): AppError {
-  const message = error.issues
-    .map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
-    .join("; ");
-  return new AppError("validation_failed", message || "The request is not valid.");
 }
 
 function describeCause(error: unknown): string {

@@ -4,7 +4,7 @@ import { audioTooLong, decodeToPcm, probeAudio } from "@/lib/audio/ffmpeg";
 import { detectFormat, sniffLength, type DetectedFormat } from "@/lib/audio/detect-format";
 import { inspectWav } from "@/lib/audio/wav";
 import { audioField, transcriptionFieldsSchema, type TranscriptionFields } from "@/lib/contract";
-import { parseInput } from "@/lib/http/route";
+import { parseInput } from "@/lib/http/parse-input";
 import { AppError } from "@/lib/domain/errors";
 import type { Transcript, TranscriptSettings } from "@/lib/domain/transcript";
 import { removeAll, type UploadedFile } from "@/lib/http/multipart";
