@@ -5,6 +5,8 @@ import { loadConfig, type AppConfig } from "@/lib/config";
 import { logger } from "@/lib/log";
 import { getProcessEngine, startProcessServices, stopProcessServices, systemContext } from "@/lib/services";
 import { resumeUnfinishedTranscriptions } from "@/lib/services/transcriptions";
+import { FolderInUseError } from "@/lib/util/folder-lock";
+import { removeOrphanedTempFiles } from "@/lib/util/temp-dir";
 
 /** The caller's address: the socket's, or with a trusted proxy the first X-Forwarded-For entry. */
 export function clientAddress(request: http.IncomingMessage, trustProxy: boolean): string {
@@ -61,6 +63,8 @@ export async function startServer(options: {
   }
   services
     .then(async (built) => {
+      const cleaned = await removeOrphanedTempFiles(config.dataDir);
+      if (cleaned > 0) logger.info("removed temporary files left by stopped processes", { count: cleaned });
       const resumed = await resumeUnfinishedTranscriptions(systemContext(built));
       if (resumed > 0) logger.info("resumed unfinished transcriptions", { count: resumed });
       return built.storage.health();
@@ -72,16 +76,25 @@ export async function startServer(options: {
         ms: Date.now() - started,
       }),
     )
-    .catch((error: unknown) => logger.error("storage failed to start", { error: String(error) }));
+    .catch((error: unknown) => {
+      if (error instanceof FolderInUseError) {
+        // Two servers on one data folder would corrupt each other's storage: this one leaves.
+        logger.error("refusing to start: the data folder is in use", { error: error.message });
+        void stop().finally(() => process.exit(1));
+        return;
+      }
+      logger.error("storage failed to start", { error: String(error) });
+    });
 
-  return async function stop() {
+  async function stop() {
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
     });
     await app.close?.();
     await stopProcessServices();
-  };
+  }
+  return stop;
 }
 
 async function main() {

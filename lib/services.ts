@@ -1,6 +1,5 @@
 // The composition root: builds every provider from its own config slice, and keeps the one set a
 // process uses. Route handlers, server.ts and tests reach services only through this module.
-import path from "node:path";
 import { resolveOwner, systemOwner } from "@/lib/auth/request-context";
 import { loadConfig, type AppConfig } from "@/lib/config";
 import { createEmailSender } from "@/lib/email";
@@ -12,6 +11,7 @@ import { getHealth, type HealthReport } from "@/lib/services/health";
 import { createSpeechEngine, type SpeechEngine } from "@/lib/speech";
 import { createStorage } from "@/lib/storage";
 import { createSummarizer } from "@/lib/summary";
+import { processTempDir } from "@/lib/util/temp-dir";
 
 export type { ServiceContext, Services };
 
@@ -35,7 +35,7 @@ export async function createServices(
     jobs: createJobQueue(config.jobs),
     summarizer,
     email: { ...email, limiter: new RateLimiter(config.email.ratePerHour, 60 * 60 * 1000) },
-    tempDir: path.join(config.dataDir, "tmp"),
+    tempDir: processTempDir(config.dataDir),
   };
 }
 

@@ -15,6 +15,7 @@ import {
 import { configure, fetchJob, fixtures, readFixture, upload, waitForJob } from "../helpers/api";
 import { runFfmpeg } from "../helpers/ffmpeg";
 import { blobNames, freePort, freePorts, rawClients, rowKeys } from "../helpers/storage";
+import { processTempDir } from "@/lib/util/temp-dir";
 
 const jfk = readFixture("jfk.wav");
 const original = {
@@ -34,7 +35,7 @@ let big: Buffer;
 let longPath: string;
 
 function uploadsDir(): string {
-  return path.join(dataDir, "tmp", "uploads");
+  return path.join(processTempDir(dataDir), "uploads");
 }
 
 function leftInUploads(): string[] {
@@ -212,7 +213,8 @@ describe("uploads while storage is away", () => {
       .getProperties();
     expect(properties.contentLength).toBe(long.length);
     expect((await storedState(connectionString)).transcripts).not.toContain(id);
-    const scratch = fs.existsSync(path.join(dataDir, "tmp")) ? fs.readdirSync(path.join(dataDir, "tmp")) : [];
+    const tmp = processTempDir(dataDir);
+    const scratch = fs.existsSync(tmp) ? fs.readdirSync(tmp) : [];
     expect(scratch.filter((name) => name.startsWith(id))).toEqual([]);
   });
 

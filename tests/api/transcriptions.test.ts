@@ -5,6 +5,7 @@ import { GET as getHealth } from "@/app/api/health/route";
 import { configure, fetchJob, readFixture, upload, waitForJob } from "../helpers/api";
 import { runFfmpeg } from "../helpers/ffmpeg";
 import { wordErrorRate } from "../helpers/wer";
+import { processTempDir } from "@/lib/util/temp-dir";
 
 const jfk = readFixture("jfk.wav");
 const jfkText = readFixture("jfk.txt").toString("utf8");
@@ -254,7 +255,7 @@ describe("POST /api/transcriptions with bad input", () => {
     await configure({ UPLOAD_MAX_MB: "0.1" });
     try {
       await expectError(await upload(jfk, { name: "big.wav" }), 413, "payload_too_large");
-      const uploads = path.join(workDir, "data", "tmp", "uploads");
+      const uploads = path.join(processTempDir(path.join(workDir, "data")), "uploads");
       expect(fs.existsSync(uploads) ? fs.readdirSync(uploads) : []).toEqual([]);
     } finally {
       await configure({ UPLOAD_MAX_MB: undefined });

@@ -2,6 +2,7 @@ import fs from "node:fs/promises";
 import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
+import { lockFolder } from "@/lib/util/folder-lock";
 
 /** Azurite's well-known development account (public, documented by Microsoft). */
 export const DEV_ACCOUNT = {
@@ -51,6 +52,8 @@ export async function startEmbeddedAzurite(options: EmbeddedAzuriteOptions): Pro
     portOrFree(options.tablePort, host),
   ]);
   await fs.mkdir(options.location, { recursive: true });
+  // Two emulators over one folder overwrite each other's index: the second one refuses to start.
+  const lock = options.inMemory ? null : await lockFolder(options.location, "embedded Azurite");
   const load = createRequire(path.join(process.cwd(), "package.json"));
   const loadDefault = (name: string) => {
     const loaded = load(`azurite/dist/src/${name}`) as { default: unknown };
@@ -149,6 +152,7 @@ export async function startEmbeddedAzurite(options: EmbeddedAzuriteOptions): Pro
     await Promise.allSettled(
       servers.map((server) => (started.includes(server) ? server.close() : release(server))),
     );
+    await lock?.release();
     throw error;
   }
   const connectionString = [
@@ -164,6 +168,7 @@ export async function startEmbeddedAzurite(options: EmbeddedAzuriteOptions): Pro
     ports: { blob, queue, table },
     async stop() {
       await Promise.allSettled(servers.map((server) => server.close()));
+      await lock?.release();
     },
   };
 }
