@@ -9,6 +9,8 @@ export interface FolderLock {
 
 interface Holder {
   pid: number;
+  /** When that process started (Linux), so that a reused process id is not taken for it. */
+  processStart?: string | null;
   host: string;
   startedAt: string;
   purpose: string;
@@ -32,6 +34,7 @@ export async function lockFolder(folder: string, purpose: string): Promise<Folde
   const file = path.join(folder, LOCK_FILE);
   const mine: Holder = {
     pid: process.pid,
+    processStart: await readProcessStart(process.pid),
     host: os.hostname(),
     startedAt: new Date().toISOString(),
     purpose,
@@ -44,7 +47,12 @@ export async function lockFolder(folder: string, purpose: string): Promise<Folde
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
     const holder = await readHolder(file);
-    if (holder && holder.pid !== process.pid && holder.host === os.hostname() && isAlive(holder.pid)) {
+    if (
+      holder &&
+      holder.pid !== process.pid &&
+      holder.host === os.hostname() &&
+      (await isHolderAlive(holder))
+    ) {
       throw new FolderInUseError(
         `${folder} is in use by another process (pid ${holder.pid}, ${holder.purpose}, since ${holder.startedAt}). ` +
           "Stop that process or give this one another DATA_DIR; to run several workers, share Azure Storage instead.",
@@ -71,6 +79,24 @@ function releaser(file: string): FolderLock {
 async function readHolder(file: string): Promise<Holder | null> {
   try {
     return JSON.parse(await fs.readFile(file, "utf8")) as Holder;
+  } catch {
+    return null;
+  }
+}
+
+/** True when the process that wrote the lock still runs (not merely a process with its id). */
+async function isHolderAlive(holder: Holder): Promise<boolean> {
+  if (!isAlive(holder.pid)) return false;
+  if (!holder.processStart) return true;
+  return (await readProcessStart(holder.pid)) === holder.processStart;
+}
+
+/** A process's start time in clock ticks since boot (`/proc/<pid>/stat`), or null off Linux. */
+async function readProcessStart(pid: number): Promise<string | null> {
+  try {
+    const stat = await fs.readFile(`/proc/${pid}/stat`, "utf8");
+    // The fields after the command name (which may hold spaces) start after its last ")".
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? null;
   } catch {
     return null;
   }

@@ -64,6 +64,27 @@ describe("lockFolder", () => {
     await lock.release();
   });
 
+  it("takes over a lock whose process id now belongs to another process (a restarted container)", async () => {
+    const folder = path.join(dir, "azurite");
+    fs.mkdirSync(folder);
+    // A live process (the test runner's parent) with a start time that is not the one recorded.
+    fs.writeFileSync(
+      path.join(folder, LOCK_FILE),
+      JSON.stringify({
+        pid: process.ppid,
+        processStart: "1",
+        host: os.hostname(),
+        startedAt: "2026-01-01T00:00:00Z",
+        purpose: "x",
+      }),
+    );
+    const lock = await lockFolder(folder, "embedded Azurite");
+    expect(JSON.parse(fs.readFileSync(path.join(folder, LOCK_FILE), "utf8"))).toMatchObject({
+      pid: process.pid,
+    });
+    await lock.release();
+  });
+
   it("lets the process that holds a folder open it again", async () => {
     const first = await lockFolder(dir, "a");
     const second = await lockFolder(dir, "b");
