@@ -1,10 +1,12 @@
 import {
   audioField,
+  jobListSchema,
   savedTranscriptSchema,
   startedTranscriptionSchema,
   transcriptionViewSchema,
   transcriptPageSchema,
   type ExportFormat,
+  type JobSummary,
   type Page,
   type StartedTranscription,
   type Transcript,
@@ -34,6 +36,22 @@ export const transcriptExportUrl = (id: string, format: ExportFormat) =>
 
 export async function fetchJob(id: string, signal?: AbortSignal): Promise<TranscriptionView> {
   return requestJson(base(id), transcriptionViewSchema, { signal });
+}
+
+/** The caller's jobs: running and queued first, then recent finished ones. */
+export async function listJobs(signal?: AbortSignal): Promise<JobSummary[]> {
+  const { items } = await requestJson("/api/jobs", jobListSchema, { signal });
+  return items;
+}
+
+/** Cancels a queued or running job; the recording is kept. Answers the job as it is now. */
+export async function cancelJob(id: string): Promise<TranscriptionView> {
+  return requestJson(base(id), transcriptionViewSchema, { method: "DELETE" });
+}
+
+/** Queues a failed or cancelled job again. */
+export async function retryJob(id: string): Promise<StartedTranscription> {
+  return requestJson(`${base(id)}/retry`, startedTranscriptionSchema, { method: "POST" });
 }
 
 export async function listTranscripts(
