@@ -1,7 +1,7 @@
 import { UploadIcon } from "@/components/ui/icons";
 
 /** Full-page hint shown while files are dragged over the window; the window handles the drop. */
-export function DropOverlay({ visible, blocked }: { visible: boolean; blocked: boolean }) {
+export function DropOverlay({ visible }: { visible: boolean }) {
   if (!visible) return null;
   return (
     <div
@@ -12,11 +12,9 @@ export function DropOverlay({ visible, blocked }: { visible: boolean; blocked: b
         <span className="grid size-14 place-items-center rounded-full bg-indigo-600 text-white">
           <UploadIcon className="size-7" />
         </span>
-        <p className="text-lg font-semibold text-zinc-900 dark:text-white">
-          {blocked ? "Please wait for the current transcription" : "Drop to transcribe"}
-        </p>
+        <p className="text-lg font-semibold text-zinc-900 dark:text-white">Drop to transcribe</p>
         <p className="text-sm text-zinc-600 dark:text-zinc-300">
-          Audio or video files. Transcription starts right away.
+          Audio or video files, one or several. Each is transcribed on its own.
         </p>
       </div>
     </div>

@@ -1,3 +1,6 @@
+"use client";
+
+import { useEffect, useRef } from "react";
 import { AlertIcon, XIcon } from "@/components/ui/icons";
 import { cn, focusRing } from "@/components/ui/cn";
 
@@ -6,10 +9,17 @@ export interface ErrorAreaProps {
   onDismiss: () => void;
 }
 
-/** Errors for the page, at the bottom of the main column. The live region is always mounted. */
+/**
+ * Errors that belong to no single file (microphone, saving), under the job list and scrolled
+ * into view when they appear. The live region is always mounted.
+ */
 export function ErrorArea({ message, onDismiss }: ErrorAreaProps) {
+  const areaRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (message) areaRef.current?.scrollIntoView({ block: "nearest" });
+  }, [message]);
   return (
-    <div role="alert" data-testid="error-area" className={message ? undefined : "sr-only"}>
+    <div ref={areaRef} role="alert" data-testid="error-area" className={message ? undefined : "sr-only"}>
       {message ? (
         <div className="flex items-start gap-3 rounded-xl border border-rose-200 bg-rose-50 px-4 py-3 text-rose-900 dark:border-rose-500/30 dark:bg-rose-500/10 dark:text-rose-100">
           <AlertIcon className="mt-0.5 size-5 shrink-0 text-rose-600 dark:text-rose-400" />

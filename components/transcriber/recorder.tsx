@@ -13,7 +13,7 @@ export interface RecorderProps {
   disabled: boolean;
   onRecorded: (file: File) => void;
   onError: (message: string) => void;
-  onActiveChange: (active: boolean) => void;
+  onActiveChange?: (active: boolean) => void;
   /** Asked before a recording starts; false keeps things as they are (e.g. unsaved edits). */
   confirmStart?: () => boolean;
 }

@@ -10,7 +10,8 @@ import { Card } from "@/components/ui/card";
 import { Toast, type ToastMessage } from "@/components/ui/toast";
 import { DropOverlay } from "./drop-overlay";
 import { ErrorArea } from "./error-area";
-import { JobProgress } from "./job-progress";
+import { JobList } from "./job-list";
+import { LiveTranscript } from "./live-transcript";
 import { Recorder } from "./recorder";
 import { SettingsSidebar } from "./settings-sidebar";
 import { TranscriptPlaceholder } from "./transcript-placeholder";
@@ -18,7 +19,13 @@ import { TranscriptSession } from "./transcript-session";
 import { UploadDropzone } from "./upload-dropzone";
 import { useHealth } from "./use-health";
 import { usePageFileDrop } from "./use-page-file-drop";
-import { useTranscriptionJob, type AudioSource } from "./use-transcription-job";
+import { useJobs, type AudioSource } from "./use-jobs";
+import { useWatchedJob } from "./use-watched-job";
+
+interface OpenedTranscript {
+  transcript: Transcript;
+  processingMs?: number;
+}
 
 function limitsLabel(maxBytes?: number, maxDurationSec?: number): string | undefined {
   const parts = [maxBytes ? formatBytes(maxBytes) : "", maxDurationSec ? formatLength(maxDurationSec) : ""];
@@ -26,7 +33,7 @@ function limitsLabel(maxBytes?: number, maxDurationSec?: number): string | undef
   return known.length > 0 ? `Up to ${known.join(" and ")} per file.` : undefined;
 }
 
-/** The main page: settings, input, progress, transcript and summary. */
+/** The main page: settings, input, the user's jobs, the transcript and its summary. */
 export function Transcriber() {
   const { health, unreachable } = useHealth();
   // Summariser and e-mail facts: the report the header already asked for (no extra request).
@@ -37,7 +44,6 @@ export function Transcriber() {
 
   const [languageChoice, setLanguageChoice] = useState<string | null>(null);
   const [diarizeChoice, setDiarizeChoice] = useState(false);
-  const [recording, setRecording] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [toast, setToast] = useState<ToastMessage | null>(null);
   const unsavedEditsRef = useRef(false);
@@ -50,61 +56,75 @@ export function Transcriber() {
       : (languageOptions[0]?.value ?? "en-US");
   const diarize = diarizeChoice && engine?.diarization === true;
 
-  const job = useTranscriptionJob({
-    onSucceeded: (transcript, processingMs) =>
-      setToast({
-        id: Date.now(),
-        title: "Transcript ready",
-        description:
-          transcript.durationSec > 0
-            ? `${formatDuration(transcript.durationSec)} of audio in ${formatElapsed(processingMs)}.`
-            : undefined,
-      }),
-    onFailed: setError,
-  });
+  const jobs = useJobs();
+  const [focusKey, setFocusKey] = useState<string | null>(null);
+  const [opened, setOpened] = useState<OpenedTranscript | null>(null);
+
+  // Without a choice, follow the newest job under way (e.g. one still running after a reload).
+  const watchedRow =
+    jobs.rows.find((row) => row.key === focusKey) ??
+    (focusKey === null && opened === null
+      ? (jobs.rows.find((row) => row.status === "running") ??
+        jobs.rows.find((row) => row.status === "queued"))
+      : undefined);
+  const watchedActive =
+    watchedRow !== undefined &&
+    watchedRow.status !== "succeeded" &&
+    watchedRow.status !== "failed" &&
+    watchedRow.status !== "cancelled";
+
+  const segments = useWatchedJob(
+    watchedRow?.id,
+    watchedRow?.status,
+    opened?.transcript.id !== watchedRow?.id,
+    {
+      onView: (view) => {
+        jobs.applySummary(view);
+        if (view.status !== "succeeded" || !view.transcript || !watchedRow) return;
+        const transcript = view.transcript;
+        const started = view.startedAt ? Date.parse(view.startedAt) : Number.NaN;
+        const finished = view.finishedAt ? Date.parse(view.finishedAt) : Number.NaN;
+        const processingMs =
+          transcript.processingMs ?? (Number.isNaN(started + finished) ? undefined : finished - started);
+        setOpened({ transcript, processingMs });
+        setFocusKey(watchedRow.key);
+        if (watchedRow.status !== "succeeded") {
+          setToast({
+            id: Date.now(),
+            title: "Transcript ready",
+            description:
+              transcript.durationSec > 0 && processingMs !== undefined
+                ? `${formatDuration(transcript.durationSec)} of audio in ${formatElapsed(processingMs)}.`
+                : undefined,
+          });
+        }
+      },
+      onError: setError,
+    },
+  );
 
   const submit = useCallback(
-    (file: File, source: AudioSource) => {
-      if (job.active) {
-        setError("A transcription is already running. Add the next file when it has finished.");
-        return;
-      }
-      if (recording && source === "upload") {
-        setError("Stop the recording before uploading a file.");
-        return;
-      }
-      if (
-        source === "upload" &&
-        unsavedEditsRef.current &&
-        !window.confirm("The current transcript has unsaved edits. Discard them and transcribe the new file?")
-      ) {
-        return;
-      }
-      if (file.size === 0) {
-        setError(`“${file.name}” is empty.`);
-        return;
-      }
-      if (maxBytes && file.size > maxBytes) {
-        setError(
-          `“${file.name}” is ${formatBytes(file.size)}; the server accepts files up to ${formatBytes(maxBytes)}.`,
-        );
-        return;
-      }
-      setError(null);
+    (files: File[], source: AudioSource) => {
+      const added = jobs.add(files, { language, diarize }, source, maxBytes);
       setToast(null);
-      job.start(file, { language, diarize }, source);
+      const first = added.find((row) => row.status !== "failed");
+      // Unsaved edits keep the editor; the new jobs wait in the list until the user opens them.
+      if (first && !unsavedEditsRef.current) setFocusKey(first.key);
     },
-    [job, recording, maxBytes, language, diarize],
+    [jobs, maxBytes, language, diarize],
   );
 
-  const onUpload = useCallback((file: File) => submit(file, "upload"), [submit]);
-  const onRecorded = useCallback((file: File) => submit(file, "recording"), [submit]);
-  const confirmRecording = useCallback(
-    () =>
-      !unsavedEditsRef.current ||
-      window.confirm("The current transcript has unsaved edits. Discard them and record a new one?"),
-    [],
-  );
+  const onUpload = useCallback((files: File[]) => submit(files, "upload"), [submit]);
+  const onRecorded = useCallback((file: File) => submit([file], "recording"), [submit]);
+  const onWatch = useCallback((key: string) => {
+    if (
+      unsavedEditsRef.current &&
+      !window.confirm("The current transcript has unsaved edits. Discard them and show this file?")
+    ) {
+      return;
+    }
+    setFocusKey(key);
+  }, []);
   const dismissToast = useCallback(() => setToast(null), []);
   const onSaved = useCallback((saved: Transcript) => {
     setToast({
@@ -126,8 +146,8 @@ export function Transcriber() {
   const dragging = usePageFileDrop(onUpload);
   const dismissError = useCallback(() => setError(null), []);
 
-  const { state, file } = job;
-  const transcript = state.phase === "succeeded" ? state.transcript : null;
+  const transcript =
+    opened && (watchedRow === undefined || watchedRow.id === opened.transcript.id) ? opened.transcript : null;
 
   return (
     <>
@@ -144,7 +164,7 @@ export function Transcriber() {
             onLanguageChange={setLanguageChoice}
             diarize={diarize}
             onDiarizeChange={setDiarizeChoice}
-            disabled={job.active}
+            disabled={false}
           />
         </aside>
 
@@ -154,30 +174,32 @@ export function Transcriber() {
               New transcript
             </h1>
             <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
-              Upload a recording or capture one from your microphone.
+              Upload recordings or capture one from your microphone. Each file is transcribed on its own.
             </p>
           </div>
 
           <Card aria-label="Audio input" className="p-3 sm:p-4">
             <div className="grid gap-3 sm:gap-4 md:grid-cols-2">
-              <UploadDropzone disabled={job.active || recording} onFile={onUpload} maxBytes={maxBytes} />
-              <Recorder
-                disabled={job.active}
-                onRecorded={onRecorded}
-                onError={setError}
-                onActiveChange={setRecording}
-                confirmStart={confirmRecording}
-              />
+              <UploadDropzone onFiles={onUpload} maxBytes={maxBytes} />
+              <Recorder disabled={false} onRecorded={onRecorded} onError={setError} />
             </div>
           </Card>
 
-          {file && state.phase !== "idle" ? <JobProgress file={file} state={state} /> : null}
+          <JobList
+            rows={jobs.rows}
+            watchedKey={watchedRow?.key ?? null}
+            onWatch={onWatch}
+            onCancel={jobs.cancel}
+            onRetry={jobs.retry}
+          />
 
-          {transcript ? (
+          <ErrorArea message={error} onDismiss={dismissError} />
+
+          {transcript && opened ? (
             <TranscriptSession
-              key={transcript.id || file?.name}
+              key={transcript.id}
               transcript={transcript}
-              processingMs={state.phase === "succeeded" ? state.processingMs : undefined}
+              processingMs={opened.processingMs}
               engineName={engine && engine.id === transcript.engine ? engine.name : undefined}
               services={services}
               summaryContainer={summaryContainer}
@@ -187,14 +209,14 @@ export function Transcriber() {
               onPageError={setError}
               onToast={setToast}
             />
+          ) : watchedRow && (watchedActive || watchedRow.status === "succeeded" || segments.length > 0) ? (
+            <LiveTranscript row={watchedRow} segments={segments} />
           ) : (
             <TranscriptPlaceholder
-              pending={job.active}
+              pending={false}
               limitsLabel={limitsLabel(maxBytes, health?.limits.maxDurationSec)}
             />
           )}
-
-          <ErrorArea message={error} onDismiss={dismissError} />
         </div>
 
         <aside
@@ -208,14 +230,14 @@ export function Transcriber() {
               session={null}
               summarizer={services ? services.summary : undefined}
               unavailableHint={
-                job.active ? "Available when the transcription finishes." : "Transcribe a recording first."
+                watchedActive ? "Available when the transcription finishes." : "Transcribe a recording first."
               }
             />
           )}
         </aside>
       </main>
 
-      <DropOverlay visible={dragging} blocked={job.active || recording} />
+      <DropOverlay visible={dragging} />
       <Toast toast={toast} onDismiss={dismissToast} />
     </>
   );

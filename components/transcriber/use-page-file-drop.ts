@@ -5,15 +5,15 @@ import { useEffect, useRef, useState } from "react";
 const carriesFiles = (event: DragEvent) => Array.from(event.dataTransfer?.types ?? []).includes("Files");
 
 /**
- * Accepts a file dropped anywhere on the page. Returns whether files are being dragged over
+ * Accepts files dropped anywhere on the page. Returns whether files are being dragged over
  * the window, for showing an overlay.
  */
-export function usePageFileDrop(onFile: (file: File) => void): boolean {
+export function usePageFileDrop(onFiles: (files: File[]) => void): boolean {
   const [dragging, setDragging] = useState(false);
-  const onFileRef = useRef(onFile);
+  const onFilesRef = useRef(onFiles);
 
   useEffect(() => {
-    onFileRef.current = onFile;
+    onFilesRef.current = onFiles;
   });
 
   useEffect(() => {
@@ -41,8 +41,8 @@ export function usePageFileDrop(onFile: (file: File) => void): boolean {
       event.preventDefault();
       depth = 0;
       setDragging(false);
-      const file = event.dataTransfer?.files[0];
-      if (file) onFileRef.current(file);
+      const files = Array.from(event.dataTransfer?.files ?? []);
+      if (files.length > 0) onFilesRef.current(files);
     };
 
     window.addEventListener("dragenter", onEnter);
