@@ -98,7 +98,10 @@ function JobListItem({ row, now, watched, onWatch, onCancel, onRetry }: JobListI
     secondsLeft !== undefined ? formatTimeLeft(secondsLeft) : "",
   ].filter(Boolean);
   const SourceIcon = row.source === "recording" ? MicIcon : FileAudioIcon;
-  const canWatch = !watched && row.status !== "waiting" && row.status !== "uploading" && row.id !== undefined;
+  const canWatch =
+    !watched &&
+    row.id !== undefined &&
+    (row.status === "queued" || row.status === "running" || row.status === "succeeded");
 
   return (
     <li
@@ -174,7 +177,7 @@ function JobListItem({ row, now, watched, onWatch, onCancel, onRetry }: JobListI
         ) : null}
       </div>
 
-      <div className="flex shrink-0 items-center gap-2 sm:justify-end">
+      <div className="flex shrink-0 items-center gap-2 sm:w-44 sm:justify-end">
         {canWatch ? (
           <Button
             size="sm"

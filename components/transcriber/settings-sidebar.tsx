@@ -93,7 +93,7 @@ export function SettingsSidebar({
               </dd>
             </div>
             <div className="flex items-center justify-between gap-3">
-              <dt>Upload a file</dt>
+              <dt>Upload files</dt>
               <dd className="text-zinc-600 dark:text-zinc-400">Drop anywhere</dd>
             </div>
           </dl>

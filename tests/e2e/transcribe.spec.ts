@@ -20,7 +20,8 @@ test("a file that is not audio gets a readable error", async ({ page }) => {
     mimeType: "audio/wav",
     buffer: Buffer.from("These are meeting notes, not audio.\n".repeat(40)),
   });
-  await expect(page.getByTestId("error-area")).toContainText(/not a supported audio or video format/i);
+  const row = page.getByTestId("job-row").filter({ hasText: "notes.wav" }).first();
+  await expect(row.getByRole("alert")).toContainText(/not a supported audio or video format/i);
 });
 
 test("record from the microphone and read the transcript", async () => {
