@@ -32,10 +32,11 @@ export function TranscriptPlaceholder({ pending, limitsLabel }: TranscriptPlaceh
             <TextIcon className="size-6" />
           </span>
           <p className="mt-4 max-w-sm text-[15px] font-medium text-zinc-900 dark:text-zinc-100">
-            Drop an audio or video file, choose one, or press Record.
+            Drop audio or video files, choose some, or press Record.
           </p>
           <p className="mt-2 max-w-md text-[13px] leading-relaxed text-zinc-600 dark:text-zinc-400">
-            The transcript appears here, ready to edit, copy or download.
+            Each file gets its own row above; its text appears here as it is transcribed, then is ready to
+            edit, copy or download.
           </p>
           <ul className="mt-5 flex max-w-md flex-wrap justify-center gap-1.5" aria-label="Supported formats">
             {FORMATS.map((format) => (
