@@ -10,6 +10,7 @@ const config = {
   testPathIgnorePatterns: ["/node_modules/", "/tests/e2e/"],
   moduleNameMapper: { "^@/(.*)$": "<rootDir>/$1" },
   setupFiles: ["<rootDir>/tests/setup-env.ts"],
+  setupFilesAfterEnv: ["<rootDir>/tests/after-env.ts"],
   globalSetup: "<rootDir>/tests/global-setup.ts",
   globalTeardown: "<rootDir>/tests/global-teardown.ts",
   testTimeout: 120_000,

@@ -4,7 +4,7 @@ import next from "next";
 import { loadConfig, type AppConfig } from "@/lib/config";
 import { logger } from "@/lib/log";
 import { getProcessEngine, startProcessServices, stopProcessServices, systemContext } from "@/lib/services";
-import { resumeUnfinishedTranscriptions } from "@/lib/services/transcriptions";
+import { queueOrphanedRecordings } from "@/lib/services/transcriptions";
 import { FolderInUseError } from "@/lib/util/folder-lock";
 import { removeOrphanedTempFiles } from "@/lib/util/temp-dir";
 
@@ -65,8 +65,8 @@ export async function startServer(options: {
     .then(async (built) => {
       const cleaned = await removeOrphanedTempFiles(config.dataDir);
       if (cleaned > 0) logger.info("removed temporary files left by stopped processes", { count: cleaned });
-      const resumed = await resumeUnfinishedTranscriptions(systemContext(built));
-      if (resumed > 0) logger.info("resumed unfinished transcriptions", { count: resumed });
+      const queued = await queueOrphanedRecordings(systemContext(built));
+      if (queued > 0) logger.info("queued recordings that had no job", { count: queued });
       return built.storage.health();
     })
     .then((health) =>

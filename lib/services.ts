@@ -4,10 +4,11 @@ import { resolveOwner, systemOwner } from "@/lib/auth/request-context";
 import { loadConfig, type AppConfig } from "@/lib/config";
 import { createEmailSender } from "@/lib/email";
 import { RateLimiter } from "@/lib/http/rate-limit";
-import { createJobQueue } from "@/lib/jobs";
+import { createJobs } from "@/lib/jobs";
 import { setLogLevel } from "@/lib/log";
 import type { ServiceContext, Services } from "@/lib/services/context";
 import { getHealth, type HealthReport } from "@/lib/services/health";
+import { startTranscriptionWorker } from "@/lib/services/transcriptions";
 import { createSpeechEngine, type SpeechEngine } from "@/lib/speech";
 import { createStorage } from "@/lib/storage";
 import { createSummarizer } from "@/lib/summary";
@@ -28,19 +29,28 @@ export async function createServices(
     createSummarizer(config.summary),
     createEmailSender(config.email),
   ]);
+  const jobs = await createJobs(config.jobs, storage.target);
   return {
     config,
     engine: reuse.engine ?? createSpeechEngine(config.speech),
     storage,
-    jobs: createJobQueue(config.jobs),
+    jobs,
+    worker: null,
     summarizer,
     email: { ...email, limiter: new RateLimiter(config.email.ratePerHour, 60 * 60 * 1000) },
     tempDir: processTempDir(config.dataDir),
   };
 }
 
-/** Stops what a service set started (the embedded emulator). */
+/** Starts the set's own worker (it takes jobs from the queue until the set is closed). */
+export function startServicesWorker(services: Services): void {
+  services.worker ??= startTranscriptionWorker(services);
+}
+
+/** Stops what a service set started: its worker (running jobs go back to the queue), then the embedded emulator. */
 export async function closeServices(services: Services): Promise<void> {
+  await services.worker?.stop();
+  services.worker = null;
   await services.storage.close();
 }
 
@@ -61,11 +71,16 @@ function holder(): Holder {
 }
 
 function servicesOf(state: ProcessState): Promise<Services> {
-  state.services ??= createServices(state.config, { engine: state.engine }).catch((error: unknown) => {
-    // A storage that did not start is tried again by the next request.
-    state.services = null;
-    throw error;
-  });
+  state.services ??= createServices(state.config, { engine: state.engine })
+    .then((services) => {
+      if (state.config.jobs.worker === "in-process") startServicesWorker(services);
+      return services;
+    })
+    .catch((error: unknown) => {
+      // A storage that did not start is tried again by the next request.
+      state.services = null;
+      throw error;
+    });
   return state.services;
 }
 

@@ -26,6 +26,20 @@ const envSchema = z.object({
     .max(24 * 60)
     .default(120),
   JOBS_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+  JOBS_WORKER: z.enum(["in-process", "off"]).default("in-process"),
+  JOBS_TABLE: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/)
+    .default("jobs"),
+  JOBS_QUEUE: z
+    .string()
+    .regex(
+      /^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/,
+      "must be a queue name (lower-case letters, digits, dashes)",
+    )
+    .default("transcriptions"),
+  JOBS_VISIBILITY_SEC: z.coerce.number().int().min(3).max(600).default(30),
+  JOBS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   STORAGE_PROVIDER: z.enum(["azurite", "azure", "memory"]).default("azurite"),
   AZURE_STORAGE_CONNECTION_STRING: z.string().min(1).optional(),
   AZURE_STORAGE_ACCOUNT_NAME: z
@@ -92,9 +106,18 @@ export interface SpeechConfig {
   preload: boolean;
 }
 
-/** The job queue. */
+/** Durable jobs: records in a table, messages on a queue of the storage account, and workers. */
 export interface JobsConfig {
+  /** Jobs one worker runs at once. */
   concurrency: number;
+  /** Whether the web server runs a worker itself (`off`: only `npm run worker` processes do). */
+  worker: "in-process" | "off";
+  table: string;
+  queue: string;
+  /** How long a taken message stays hidden; a worker renews it at a third of this while it works. */
+  visibilitySec: number;
+  /** Attempts before a job is failed for good. */
+  maxAttempts: number;
 }
 
 /** Where mail goes: kept in the local outbox, or sent through SMTP or Resend. */
@@ -232,7 +255,14 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       maxUploadBytes: Math.round(e.UPLOAD_MAX_MB * 1024 * 1024),
       maxDurationSec: Math.round(e.AUDIO_MAX_MINUTES * 60),
     },
-    jobs: { concurrency: e.JOBS_CONCURRENCY },
+    jobs: {
+      concurrency: e.JOBS_CONCURRENCY,
+      worker: e.JOBS_WORKER,
+      table: e.JOBS_TABLE,
+      queue: e.JOBS_QUEUE,
+      visibilitySec: e.JOBS_VISIBILITY_SEC,
+      maxAttempts: e.JOBS_MAX_ATTEMPTS,
+    },
     storage: storageConfig(e, cwd),
     logLevel: e.LOG_LEVEL,
   };

@@ -1,10 +1,22 @@
+import { createQueueClient, createTableClient, type StorageTarget } from "@/lib/azure/clients";
 import type { JobsConfig } from "@/lib/config";
-import { MemoryJobQueue } from "./memory/memory-job-queue";
-import type { JobQueue } from "./types";
+import { StorageWorkQueue } from "./azure/storage-work-queue";
+import { TableJobStore } from "./azure/table-job-store";
+import { createMemoryJobs } from "./memory/memory-jobs";
+import type { Jobs } from "./types";
 
 export type * from "./types";
+export { FINAL_STATUSES } from "./types";
 
-/** Builds the job queue for this configuration. */
-export function createJobQueue(config: JobsConfig): JobQueue {
-  return new MemoryJobQueue(config.concurrency);
+/**
+ * The job records and queue: a table and a queue on the storage account (Azurite or Azure), or
+ * memory doubles when storage itself is in memory (tests).
+ */
+export async function createJobs(config: JobsConfig, target: StorageTarget | null): Promise<Jobs> {
+  if (target === null) return createMemoryJobs();
+  const [table, queue] = await Promise.all([
+    createTableClient(target, config.table),
+    createQueueClient(target, config.queue),
+  ]);
+  return { records: new TableJobStore(table), queue: new StorageWorkQueue(queue) };
 }

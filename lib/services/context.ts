@@ -1,7 +1,8 @@
 import type { AppConfig } from "@/lib/config";
 import type { EmailSender, Outbox } from "@/lib/email";
 import type { RateLimiter } from "@/lib/http/rate-limit";
-import type { JobQueue } from "@/lib/jobs";
+import type { Jobs } from "@/lib/jobs";
+import type { Worker } from "@/lib/jobs/worker";
 import type { SpeechEngine } from "@/lib/speech";
 import type { Storage } from "@/lib/storage";
 import type { Summarizer } from "@/lib/summary";
@@ -11,7 +12,10 @@ export interface Services {
   config: AppConfig;
   engine: SpeechEngine;
   storage: Storage;
-  jobs: JobQueue;
+  /** Job records and their queue. */
+  jobs: Jobs;
+  /** This process's worker, when it runs one (the web server by default, `npm run worker`). */
+  worker: Worker | null;
   summarizer: Summarizer;
   email: { sender: EmailSender; outbox: Outbox | null; limiter: RateLimiter };
   /** Scratch space for uploads and decoded audio. */

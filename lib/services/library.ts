@@ -5,6 +5,7 @@ import type { StoredTranscript, TranscriptHeader } from "@/lib/domain/transcript
 import type { ServiceContext } from "./context";
 import { renderExport, renderTranscriptsCsv, type RenderedExport } from "./export";
 import { buildSnippet, matchesAll, parseQuery } from "./search";
+import { forgetJob } from "./transcriptions";
 
 /** A saved transcript in a listing; search results carry a highlighted snippet. */
 export interface TranscriptListItem extends Omit<TranscriptHeader, "etag"> {
@@ -82,7 +83,7 @@ export async function saveTranscriptEdits(
       "Someone else changed this transcript. Reload to see their version.",
     );
   }
-  return storage.transcripts.replace(
+  const saved = await storage.transcripts.replace(
     owner,
     {
       ...rest,
@@ -94,17 +95,24 @@ export async function saveTranscriptEdits(
     },
     etag,
   );
+  await storage.flush();
+  return saved;
 }
 
-/** Deletes a transcript and its recording, so nothing is left orphaned. */
-export async function deleteTranscript(
-  { services: { storage }, owner }: ServiceContext,
-  id: string,
-): Promise<void> {
+/**
+ * Deletes a transcription: its transcript, its recording and its job, so nothing is left
+ * orphaned. A job that never produced a transcript (failed, cancelled) is dismissed the same way.
+ */
+export async function deleteTranscript(context: ServiceContext, id: string): Promise<void> {
+  const { services, owner } = context;
+  const { storage, jobs } = services;
   const transcript = await storage.transcripts.get(owner, id);
-  if (!transcript) throw new AppError("not_found", "No transcription has this id.");
-  await storage.recordings.delete(owner, transcript.recordingId);
-  await storage.transcripts.delete(owner, id);
+  const recordingId = transcript?.recordingId ?? (await jobs.records.get(owner, id))?.recordingId;
+  if (!recordingId) throw new AppError("not_found", "No transcription has this id.");
+  await forgetJob(context, id);
+  await storage.recordings.delete(owner, recordingId);
+  if (transcript) await storage.transcripts.delete(owner, id);
+  await storage.flush();
 }
 
 /** One transcript rendered as a downloadable file. */

@@ -2,6 +2,7 @@ import type { RecordingsQuery } from "@/lib/contract";
 import { AppError } from "@/lib/domain/errors";
 import type { RecordingDownload } from "@/lib/storage/types";
 import type { ServiceContext } from "./context";
+import { forgetJob } from "./transcriptions";
 
 /** Stored recordings with their metadata, newest first. */
 export async function listRecordings(
@@ -26,14 +27,17 @@ export async function readRecordingAudio(
 }
 
 /** Deletes a recording and its transcript, so nothing is left orphaned. */
-export async function deleteRecording(
-  { services: { storage }, owner }: ServiceContext,
-  id: string,
-): Promise<void> {
+export async function deleteRecording(context: ServiceContext, id: string): Promise<void> {
+  const { services, owner } = context;
+  const { storage } = services;
   const metadata = await storage.recordings.get(owner, id);
   if (!metadata) throw new AppError("not_found", "No recording has this id.");
-  if (metadata.transcriptionId) await storage.transcripts.delete(owner, metadata.transcriptionId);
+  if (metadata.transcriptionId) {
+    await forgetJob(context, metadata.transcriptionId);
+    await storage.transcripts.delete(owner, metadata.transcriptionId);
+  }
   await storage.recordings.delete(owner, id);
+  await storage.flush();
 }
 
 /**

@@ -1,38 +1,61 @@
 import fs from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { audioTooLong, decodeToPcm, probeAudio } from "@/lib/audio/ffmpeg";
 import { detectFormat, sniffLength, type DetectedFormat } from "@/lib/audio/detect-format";
 import { inspectWav } from "@/lib/audio/wav";
 import { audioField, transcriptionFieldsSchema, type TranscriptionFields } from "@/lib/contract";
-import { parseInput } from "@/lib/http/parse-input";
 import { AppError } from "@/lib/domain/errors";
-import type { Transcript, TranscriptSettings } from "@/lib/domain/transcript";
+import type { Segment, Transcript, TranscriptSettings } from "@/lib/domain/transcript";
+import { parseInput } from "@/lib/http/parse-input";
 import { removeAll, type UploadedFile } from "@/lib/http/multipart";
-import type { JobContext, JobStatus, TranscriptionJob } from "@/lib/jobs/types";
+import { FINAL_STATUSES, type JobRecord, type JobStage, type JobStatus } from "@/lib/jobs";
+import { startWorker, type JobHandler, type Worker } from "@/lib/jobs/worker";
+import { logger } from "@/lib/log";
 import { createId } from "@/lib/util/ids";
 import type { ServiceContext, Services } from "./context";
 
-/** Answer of {@link startTranscription}. */
+/** Answer of {@link startTranscription} and {@link retryTranscription}. */
 export interface StartedTranscription {
   id: string;
   status: JobStatus;
   recordingId: string;
 }
 
-/** A job as `GET /api/transcriptions/:id` shows it. */
-export interface TranscriptionView {
+/** A job as lists show it. */
+export interface JobSummary {
   id: string;
   recordingId: string;
+  title: string;
   status: JobStatus;
+  stage: JobStage;
   progress: number;
+  position?: number;
+  attempts: number;
+  durationSec?: number;
+  etaSec?: number;
   error?: { code: string; message: string };
+  createdAt: string;
+  startedAt?: string;
+  updatedAt: string;
+  finishedAt?: string;
+}
+
+/** A job as `GET /api/transcriptions/:id` shows it: with the text so far, or the transcript. */
+export interface TranscriptionView extends JobSummary {
+  segmentsSoFar?: Segment[];
   transcript?: Transcript;
 }
 
+/** How long finished jobs stay in the caller's list. */
+const RECENT_MS = 24 * 60 * 60 * 1000;
+const MAX_LISTED = 100;
+
 /**
  * Validates an uploaded file (real format from its bytes, WAV header sanity, a decodable audio
- * track, limits), stores it as a recording, then queues its transcription. The temporary file
- * is consumed or deleted whatever happens.
+ * track, limits), stores it as a recording, records its job and queues it. Resolves only once
+ * all three survive a crash of this process: that is what the 202 promises. The temporary file
+ * is deleted whatever happens.
  */
 export async function startTranscription(
   context: ServiceContext,
@@ -48,7 +71,6 @@ export async function startTranscription(
     const id = createId();
     const recordingId = createId();
     const now = new Date().toISOString();
-    const title = titleFrom(file.clientName, now);
     await services.storage.recordings.uploadFile(
       owner,
       {
@@ -64,17 +86,13 @@ export async function startTranscription(
       },
       file.path,
     );
-    const source = path.join(services.tempDir, `${id}.source`);
-    await fs.mkdir(services.tempDir, { recursive: true });
-    await fs.rename(file.path, source);
-    await enqueueTranscription(context, {
+    await queueJob(context, {
       id,
       recordingId,
-      title,
+      title: titleFrom(file.clientName, now),
       language,
       settings,
       createdAt: now,
-      sourcePath: source,
     });
     return { id, status: "queued", recordingId };
   } finally {
@@ -95,36 +113,57 @@ export function uploadLimits({ services }: ServiceContext) {
   };
 }
 
-function enqueueTranscription(
+/** Records a new job, puts its message on the queue, and waits until both are durable. */
+async function queueJob(
   { services, owner }: ServiceContext,
-  job: Pick<
-    TranscriptionJob,
-    "id" | "recordingId" | "title" | "language" | "settings" | "createdAt" | "sourcePath"
-  >,
+  job: Pick<JobRecord, "id" | "recordingId" | "title" | "language" | "settings" | "createdAt">,
 ): Promise<void> {
-  return services.jobs.enqueue(
-    { ...job, owner, status: "queued", progress: 0, updatedAt: job.createdAt },
-    (queued, jobContext) => runTranscription(queued, jobContext, services),
-  );
+  const { jobs, storage } = services;
+  const record = await jobs.records.create({
+    ...job,
+    owner,
+    status: "queued",
+    stage: "queued",
+    progress: 0,
+    attempts: 0,
+    updatedAt: job.createdAt,
+  });
+  try {
+    await jobs.queue.send({ owner, id: job.id });
+  } catch (error) {
+    // A job no worker will ever hear of must not look queued: it can be retried instead.
+    await jobs.records
+      .update({
+        ...record,
+        status: "failed",
+        stage: "done",
+        error: { code: "storage_unavailable", message: "The job could not be queued. Retry it." },
+        finishedAt: new Date().toISOString(),
+      })
+      .catch(() => undefined);
+    throw error;
+  }
+  await storage.flush();
+  services.worker?.wake();
 }
 
 /**
- * Queues again every stored recording whose transcription never finished (the process stopped
- * while it was queued or running), oldest first. Recordings whose transcription failed for good
- * are left alone. Returns how many were queued.
+ * Queues a job for every stored recording whose transcription has neither a transcript nor a job
+ * record (recordings kept by an earlier version, which ran jobs in memory). Returns how many.
  */
-export async function resumeUnfinishedTranscriptions(context: ServiceContext): Promise<number> {
+export async function queueOrphanedRecordings(context: ServiceContext): Promise<number> {
   const { services, owner } = context;
   const { storage, jobs } = services;
-  const pending = [];
+  const orphans = [];
   let cursor: string | null = null;
   do {
     const page = await storage.recordings.list(owner, { cursor, limit: 200 });
     for (const recording of page.items) {
       const id = recording.transcriptionId;
-      if (!id || recording.transcriptionError || (await jobs.get(id))) continue;
+      if (!id || recording.transcriptionError) continue;
+      if (await jobs.records.get(owner, id)) continue;
       if (await storage.transcripts.get(owner, id)) continue;
-      pending.push({
+      orphans.push({
         id,
         recordingId: recording.id,
         title: titleFrom(recording.name, recording.createdAt),
@@ -135,31 +174,197 @@ export async function resumeUnfinishedTranscriptions(context: ServiceContext): P
     }
     cursor = page.nextCursor;
   } while (cursor);
-  for (const job of pending.reverse()) await enqueueTranscription(context, job);
-  return pending.length;
+  for (const job of orphans.reverse()) await queueJob(context, job);
+  return orphans.length;
 }
 
 /**
- * The state of a transcription: the job while it runs, the saved transcript (current version)
- * once it is done, also after a restart; 404 when neither exists.
+ * The state of a transcription: the job while it is not done (with the text decoded so far), the
+ * saved transcript (current version) once it is; 404 when neither exists.
  */
 export async function getTranscription(
   { services, owner }: ServiceContext,
   id: string,
 ): Promise<TranscriptionView> {
-  const job = await services.jobs.get(id);
-  if (job && job.status !== "succeeded") {
-    return {
-      id: job.id,
-      recordingId: job.recordingId,
-      status: job.status,
-      progress: job.progress,
-      ...(job.error ? { error: job.error } : {}),
-    };
+  const stored = await services.jobs.records.get(owner, id);
+  // A job this process runs reports here first; its record catches up at the next heartbeat.
+  const live = stored?.status === "running" ? services.worker?.snapshot(owner, id) : null;
+  const record = stored && live ? { ...stored, ...live } : stored;
+  if (record && record.status !== "succeeded") {
+    const [view] = await summarize(services, [record]);
+    return { ...view!, ...(record.segmentsSoFar ? { segmentsSoFar: record.segmentsSoFar } : {}) };
   }
   const saved = await services.storage.transcripts.get(owner, id);
   if (!saved) throw new AppError("not_found", "No transcription has this id.");
-  return { id, recordingId: saved.recordingId, status: "succeeded", progress: 1, transcript: saved };
+  const base: JobSummary = record
+    ? (await summarize(services, [record]))[0]!
+    : {
+        id,
+        recordingId: saved.recordingId,
+        title: saved.title,
+        status: "succeeded",
+        stage: "done",
+        progress: 1,
+        attempts: 1,
+        createdAt: saved.createdAt,
+        updatedAt: saved.updatedAt,
+      };
+  return { ...base, durationSec: saved.durationSec, transcript: saved };
+}
+
+/** The caller's jobs: running, then queued in queue order, then the others of the last day, newest first. */
+export async function listJobs({ services, owner }: ServiceContext): Promise<{ items: JobSummary[] }> {
+  const since = new Date(Date.now() - RECENT_MS).toISOString();
+  const records = await services.jobs.records.listByOwner(owner, since);
+  const rank = (status: JobStatus) => (status === "running" ? 0 : status === "queued" ? 1 : 2);
+  records.sort(
+    (a, b) =>
+      rank(a.status) - rank(b.status) ||
+      (rank(a.status) < 2
+        ? a.createdAt.localeCompare(b.createdAt)
+        : (b.finishedAt ?? b.updatedAt).localeCompare(a.finishedAt ?? a.updatedAt)),
+  );
+  return { items: await summarize(services, records.slice(0, MAX_LISTED)) };
+}
+
+/**
+ * Cancels a queued or running job: its record says so at once, the worker running it stops within
+ * its next heartbeat (at once when it runs in this process). The recording is kept. Null when the
+ * job is not queued or running.
+ */
+export async function cancelTranscription(
+  { services, owner }: ServiceContext,
+  id: string,
+): Promise<TranscriptionView | null> {
+  const { jobs } = services;
+  for (let tries = 0; tries < 5; tries++) {
+    const record = await jobs.records.get(owner, id);
+    if (!record || FINAL_STATUSES.has(record.status)) return null;
+    const at = new Date().toISOString();
+    try {
+      const cancelled = await jobs.records.update({
+        ...record,
+        status: "cancelled",
+        stage: "done",
+        updatedAt: at,
+        finishedAt: at,
+        workerId: undefined,
+        leaseUntil: undefined,
+        segmentsSoFar: undefined,
+        error: undefined,
+      });
+      services.worker?.cancel(owner, id);
+      await services.storage.flush();
+      const [view] = await summarize(services, [cancelled]);
+      return view!;
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== "precondition_failed") throw error;
+    }
+  }
+  throw new AppError("conflict", "The job kept changing while it was being cancelled. Try again.");
+}
+
+/** Queues a failed or cancelled job again, from the start, with fresh attempts. */
+export async function retryTranscription(context: ServiceContext, id: string): Promise<StartedTranscription> {
+  const { services, owner } = context;
+  const { jobs, storage } = services;
+  const record = await jobs.records.get(owner, id);
+  if (!record) throw new AppError("not_found", "No transcription has this id.");
+  if (record.status !== "failed" && record.status !== "cancelled") {
+    throw new AppError("conflict", "Only a failed or cancelled transcription can be retried.");
+  }
+  const recording = await storage.recordings.get(owner, record.recordingId);
+  if (!recording)
+    throw new AppError("not_found", "The recording was deleted, so it cannot be transcribed again.");
+  if (await storage.transcripts.get(owner, id)) {
+    throw new AppError("conflict", "This transcription already has a transcript.");
+  }
+  const at = new Date().toISOString();
+  const queued = await jobs.records.update({
+    ...record,
+    status: "queued",
+    stage: "queued",
+    progress: 0,
+    attempts: 0,
+    error: undefined,
+    startedAt: undefined,
+    finishedAt: undefined,
+    updatedAt: at,
+  });
+  if (recording.transcriptionError) {
+    await storage.recordings
+      .updateMetadata(owner, recording.id, { transcriptionError: "" })
+      .catch(() => undefined);
+  }
+  try {
+    await jobs.queue.send({ owner, id });
+  } catch (error) {
+    await jobs.records
+      .update({ ...queued, status: record.status, stage: "done", finishedAt: at })
+      .catch(() => undefined);
+    throw error;
+  }
+  await storage.flush();
+  services.worker?.wake();
+  return { id, status: "queued", recordingId: record.recordingId };
+}
+
+/** Cancels a transcription's job if it is not done, and removes its record (the transcript is being deleted). */
+export async function forgetJob(context: ServiceContext, id: string): Promise<void> {
+  await cancelTranscription(context, id);
+  await context.services.jobs.records.delete(context.owner, id);
+}
+
+/**
+ * Starts this process's worker: it takes transcription jobs from the queue until
+ * {@link Worker.stop}. Several processes may run one against the same storage.
+ */
+export function startTranscriptionWorker(services: Services): Worker {
+  const { config } = services;
+  return startWorker({
+    jobs: services.jobs,
+    workerId: `${os.hostname()}-${process.pid}-${Date.now().toString(36)}`,
+    concurrency: config.jobs.concurrency,
+    visibilitySec: config.jobs.visibilitySec,
+    maxAttempts: config.jobs.maxAttempts,
+    handle: transcriptionHandler(services),
+  });
+}
+
+/** Queue positions and time estimates for records, in their order. */
+async function summarize(services: Services, records: JobRecord[]): Promise<JobSummary[]> {
+  const positions = new Map<string, number>();
+  if (records.some((record) => record.status === "queued")) {
+    const queued = await services.jobs.records.listQueued();
+    queued.forEach((job, index) => positions.set(`${job.owner}/${job.id}`, index + 1));
+  }
+  const now = Date.now();
+  return records.map((record) => {
+    const summary: JobSummary = {
+      id: record.id,
+      recordingId: record.recordingId,
+      title: record.title,
+      status: record.status,
+      stage: record.stage,
+      progress: Math.min(1, Math.max(0, record.progress)),
+      attempts: record.attempts,
+      createdAt: record.createdAt,
+      updatedAt: record.updatedAt,
+    };
+    const position = positions.get(`${record.owner}/${record.id}`);
+    if (record.status === "queued" && position) summary.position = position;
+    if (record.durationSec !== undefined) summary.durationSec = record.durationSec;
+    if (record.startedAt) summary.startedAt = record.startedAt;
+    if (record.finishedAt) summary.finishedAt = record.finishedAt;
+    if (record.error && record.status !== "succeeded") {
+      summary.error = { code: record.error.code, message: record.error.message };
+    }
+    if (record.status === "running" && record.startedAt && record.progress >= 0.02) {
+      const elapsedSec = (now - Date.parse(record.startedAt)) / 1000;
+      summary.etaSec = Math.max(0, Math.round((elapsedSec * (1 - record.progress)) / record.progress));
+    }
+    return summary;
+  });
 }
 
 async function validateUpload(file: UploadedFile, services: Services) {
@@ -202,77 +407,87 @@ function resolveSettings(
   return { language, settings: { diarize: fields.diarize && info.diarization } };
 }
 
-async function runTranscription(job: TranscriptionJob, context: JobContext, services: Services) {
-  try {
-    return await transcribeRecording(job, context, services);
-  } catch (error) {
-    // Failures that a retry cannot fix are remembered, so a restart does not try again.
-    if (error instanceof AppError && error.code !== "storage_unavailable" && error.status < 500) {
-      await services.storage.recordings
-        .updateMetadata(job.owner, job.recordingId, { transcriptionError: error.code })
-        .catch(() => undefined);
+/** The work of one transcription job: fetch the recording, decode, transcribe, store the transcript. */
+function transcriptionHandler(services: Services): JobHandler {
+  return async (job, context) => {
+    try {
+      await transcribeRecording(job, context, services);
+    } catch (error) {
+      // Failures that a retry cannot fix are shown in the library beside the recording.
+      if (error instanceof AppError && error.code !== "storage_unavailable" && error.status < 500) {
+        await services.storage.recordings
+          .updateMetadata(job.owner, job.recordingId, { transcriptionError: error.code })
+          .catch(() => undefined);
+      }
+      throw error;
     }
-    throw error;
-  }
+  };
 }
 
-async function transcribeRecording(job: TranscriptionJob, context: JobContext, services: Services) {
+async function transcribeRecording(
+  job: JobRecord,
+  { signal, report }: Parameters<JobHandler>[1],
+  services: Services,
+): Promise<void> {
   const { config, engine, storage } = services;
   const { recordings } = storage;
   const started = Date.now();
   await fs.mkdir(services.tempDir, { recursive: true });
-  const source = job.sourcePath ?? path.join(services.tempDir, `${job.id}.source`);
+  const source = path.join(services.tempDir, `${job.id}.source`);
   const pcmPath = path.join(services.tempDir, `${job.id}.pcm`);
   try {
-    // A resumed job has no upload copy: it downloads the stored recording.
-    const local =
-      job.sourcePath !== undefined &&
-      (await fs.stat(source).then(
-        () => true,
-        () => false,
-      ));
-    if (!local) {
-      const partial = `${source}.part`;
-      await recordings.downloadToFile(job.owner, job.recordingId, partial).catch(async (error: unknown) => {
-        await removeAll([partial]);
-        if (error instanceof AppError && error.code === "not_found") {
-          throw new AppError("not_found", "The recording was deleted before it could be transcribed.");
-        }
-        throw error;
-      });
-      await fs.rename(partial, source);
-    }
+    await recordings.downloadToFile(job.owner, job.recordingId, source).catch((error: unknown) => {
+      if (error instanceof AppError && error.code === "not_found") {
+        throw new AppError("not_found", "The recording was deleted before it could be transcribed.");
+      }
+      throw error;
+    });
+    report({ stage: "decoding" });
     const audio = await decodeToPcm(source, pcmPath, {
       ffmpegPath: config.audio.ffmpegPath,
       maxDurationSec: config.audio.maxDurationSec,
-      signal: context.signal,
+      signal,
     });
-    await recordings.updateMetadata(job.owner, job.recordingId, { durationSec: round(audio.durationSec) });
+    await removeAll([source]);
+    const durationSec = round(audio.durationSec);
+    report({ stage: "transcribing", durationSec, progress: 0 });
+    await recordings.updateMetadata(job.owner, job.recordingId, { durationSec });
     const result = await engine.transcribe(audio, {
       language: job.language,
       diarize: job.settings.diarize,
-      signal: context.signal,
-      onProgress: context.reportProgress,
+      signal,
+      onProgress: (progress) => report({ progress }),
+      onSegments: (segmentsSoFar) => report({ segmentsSoFar }),
     });
+    signal.throwIfAborted();
+    report({ stage: "saving", progress: 1 });
     if (!(await recordings.get(job.owner, job.recordingId))) {
       throw new AppError("not_found", "The recording was deleted while it was being transcribed.");
     }
     const now = new Date().toISOString();
-    return await storage.transcripts.create(job.owner, {
-      id: job.id,
-      recordingId: job.recordingId,
-      title: job.title,
-      text: result.text,
-      segments: result.segments,
-      language: job.language === "auto" && result.language ? result.language : job.language,
-      durationSec: round(result.durationSec),
-      engine: engine.info.id,
-      settings: job.settings,
-      createdAt: job.createdAt,
-      updatedAt: now,
-      processingMs: Date.now() - started,
-      ...(result.uncovered?.length ? { uncovered: result.uncovered } : {}),
-    });
+    await storage.transcripts
+      .create(job.owner, {
+        id: job.id,
+        recordingId: job.recordingId,
+        title: job.title,
+        text: result.text,
+        segments: result.segments,
+        language: job.language === "auto" && result.language ? result.language : job.language,
+        durationSec: round(result.durationSec),
+        engine: engine.info.id,
+        settings: job.settings,
+        createdAt: job.createdAt,
+        updatedAt: now,
+        processingMs: Date.now() - started,
+        ...(result.uncovered?.length ? { uncovered: result.uncovered } : {}),
+      })
+      .catch((error: unknown) => {
+        // An earlier attempt stored it and stopped before saying so: the job is done all the same.
+        if (error instanceof AppError && error.code === "conflict") return;
+        throw error;
+      });
+    await storage.flush();
+    logger.info("transcription finished", { jobId: job.id, ms: Date.now() - started });
   } finally {
     await removeAll([source, pcmPath]);
   }

@@ -32,6 +32,8 @@ export interface TranscribeOptions {
   signal?: AbortSignal;
   /** Called with the fraction (0..1) of the audio processed so far. */
   onProgress?: (fraction: number) => void;
+  /** Called with every segment decoded so far, in time order, each time more are decoded. */
+  onSegments?: (segments: Segment[]) => void;
 }
 
 /** An engine's answer for one file. */

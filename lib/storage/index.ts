@@ -41,6 +41,7 @@ export async function createStorage(config: StorageConfig): Promise<Storage> {
       logger.info("embedded Azurite started", { ports: emulator.ports, ms: Date.now() - started });
       return createAzureStorage(emulator.connectionString, names, {
         provider: "azurite",
+        flush: emulator.flush,
         onClose: emulator.stop,
       });
     }

@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import type { StorageTarget } from "@/lib/azure/clients";
 import type { RecordingMetadata, StoredTranscript, TranscriptHeader } from "@/lib/domain/transcript";
 
 export type { RecordingMetadata, StoredTranscript, TranscriptHeader };
@@ -64,6 +65,13 @@ export interface TranscriptStore {
 export interface Storage {
   recordings: RecordingStore;
   transcripts: TranscriptStore;
+  /** The account, for other services on it (the job table and queue); null for memory storage. */
+  target: StorageTarget | null;
+  /**
+   * Resolves once every write acknowledged so far survives a crash of this process. Azure's
+   * acknowledgements already do; the embedded emulator writes its index behind, so it saves now.
+   */
+  flush(): Promise<void>;
   /** Whether storage answers now. */
   health(): Promise<{ ready: boolean; provider: string; error?: string }>;
   /** Releases what was started (the embedded emulator). */

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { resumeUnfinishedTranscriptions } from "@/lib/services/transcriptions";
+import { queueOrphanedRecordings } from "@/lib/services/transcriptions";
 import { createId } from "@/lib/util/ids";
 import { configure, currentContext, fetchJob, fixtures, waitForJob } from "../helpers/api";
 import { wordErrorRate } from "../helpers/wer";
@@ -43,12 +43,12 @@ async function storeInterruptedRecording(extra: { transcriptionError?: string } 
   return recording;
 }
 
-describe("resuming transcriptions after a restart", () => {
+describe("recordings an earlier version left without a job", () => {
   it("queues a stored recording whose job was lost, and transcribes it", async () => {
     const recording = await storeInterruptedRecording();
     expect((await fetchJob(recording.transcriptionId)).status).toBe(404);
 
-    expect(await resumeUnfinishedTranscriptions(await currentContext())).toBe(1);
+    expect(await queueOrphanedRecordings(await currentContext())).toBe(1);
     const { body } = await waitForJob(recording.transcriptionId);
     expect(body.status).toBe("succeeded");
     const transcript = body.transcript as { text: string; title: string; recordingId: string };
@@ -57,12 +57,12 @@ describe("resuming transcriptions after a restart", () => {
     expect(wordErrorRate(jfkText, transcript.text)).toBeLessThanOrEqual(0.05);
 
     // Done now: a second pass finds nothing to do.
-    expect(await resumeUnfinishedTranscriptions(await currentContext())).toBe(0);
+    expect(await queueOrphanedRecordings(await currentContext())).toBe(0);
   });
 
   it("leaves alone recordings whose transcription failed for good", async () => {
     const failed = await storeInterruptedRecording({ transcriptionError: "undecodable_audio" });
-    expect(await resumeUnfinishedTranscriptions(await currentContext())).toBe(0);
+    expect(await queueOrphanedRecordings(await currentContext())).toBe(0);
     expect((await fetchJob(failed.transcriptionId)).status).toBe(404);
   });
 
@@ -85,10 +85,10 @@ describe("resuming transcriptions after a restart", () => {
       transcriptionId: createId(),
     };
     await storage.recordings.uploadFile(owner, recording, broken);
-    expect(await resumeUnfinishedTranscriptions(await currentContext())).toBe(1);
+    expect(await queueOrphanedRecordings(await currentContext())).toBe(1);
     const { body } = await waitForJob(recording.transcriptionId);
     expect(body.status).toBe("failed");
     expect((await storage.recordings.get(owner, recording.id))?.transcriptionError).toBe("undecodable_audio");
-    expect(await resumeUnfinishedTranscriptions(await currentContext())).toBe(0);
+    expect(await queueOrphanedRecordings(await currentContext())).toBe(0);
   });
 });

@@ -26,6 +26,8 @@ export const testSettings: Readonly<Record<string, string | undefined>> = Object
   STORAGE_OWNER: process.env.STORAGE_OWNER,
   STORAGE_PROVIDER: process.env.STORAGE_PROVIDER,
   AZURE_STORAGE_CONNECTION_STRING: process.env.AZURE_STORAGE_CONNECTION_STRING,
+  JOBS_TABLE: process.env.JOBS_TABLE,
+  JOBS_QUEUE: process.env.JOBS_QUEUE,
 });
 
 let current: Record<string, string | undefined> = { ...testSettings };
@@ -75,7 +77,9 @@ export async function waitForJob(id: string, timeoutMs = 90_000) {
   for (;;) {
     const { body } = await fetchJob(id);
     progress.push(body.progress as number);
-    if (body.status === "succeeded" || body.status === "failed") return { body, progress };
+    if (body.status === "succeeded" || body.status === "failed" || body.status === "cancelled") {
+      return { body, progress };
+    }
     if (Date.now() > deadline) throw new Error(`job ${id} did not finish in ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

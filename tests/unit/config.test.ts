@@ -29,7 +29,14 @@ describe("parseConfig defaults", () => {
         preload: true,
       },
       audio: { ffmpegPath: undefined, maxUploadBytes: 300 * 1024 * 1024, maxDurationSec: 120 * 60 },
-      jobs: { concurrency: 1 },
+      jobs: {
+        concurrency: 1,
+        worker: "in-process",
+        table: "jobs",
+        queue: "transcriptions",
+        visibilitySec: 30,
+        maxAttempts: 3,
+      },
       summary: { provider: "local", chunkChars: 12_000 },
       email: {
         provider: "outbox",

@@ -3,7 +3,10 @@
 import type { OutboxEntry as ServerOutboxEntry } from "@/lib/email/types";
 import type { Page as ServerPage, RecordingMetadata as ServerRecording } from "@/lib/storage/types";
 import type { Transcript as ServerTranscript } from "@/lib/domain/transcript";
-import type { TranscriptionView as ServerTranscriptionView } from "@/lib/services/transcriptions";
+import type {
+  JobSummary as ServerJobSummary,
+  TranscriptionView as ServerTranscriptionView,
+} from "@/lib/services/transcriptions";
 import { fetchHealth } from "@/lib/client/health";
 import { listOutbox } from "@/lib/client/outbox";
 import { listRecordings } from "@/lib/client/recordings";
@@ -13,11 +16,13 @@ import {
   exportQuerySchema,
   healthReportSchema,
   idParamsSchema,
+  jobListSchema,
   outboxEntrySchema,
   recordingPageSchema,
   transcriptEditSchema,
   transcriptionViewSchema,
   type HealthReport,
+  type JobSummary,
   type OutboxEntry,
   type Page,
   type RecordingMetadata,
@@ -49,9 +54,33 @@ const transcript = {
 const view: ServerTranscriptionView = {
   id: transcript.id,
   recordingId: transcript.recordingId,
+  title: transcript.title,
   status: "succeeded",
+  stage: "done",
   progress: 1,
+  attempts: 1,
+  durationSec: 3,
+  createdAt: transcript.createdAt,
+  startedAt: transcript.createdAt,
+  updatedAt: transcript.updatedAt,
+  finishedAt: transcript.updatedAt,
   transcript,
+};
+const running: ServerJobSummary = {
+  id: view.id,
+  recordingId: view.recordingId,
+  title: view.title,
+  attempts: 1,
+  durationSec: 3,
+  createdAt: view.createdAt,
+  startedAt: view.startedAt,
+  updatedAt: view.updatedAt,
+  status: "running",
+  stage: "transcribing",
+  progress: 0.4,
+  etaSec: 12,
+  finishedAt: undefined,
+  error: { code: "storage_unavailable", message: "Storage is not reachable right now." },
 };
 const recordings: ServerPage<ServerRecording> = {
   items: [
@@ -100,6 +129,7 @@ const health: HealthReport = {
 
 // The server's shapes fit the contract's types.
 const sameView: TranscriptionView = view;
+const sameRunning: JobSummary = running;
 const sameRecordings: Page<RecordingMetadata> = recordings;
 const sameMessage: OutboxEntry = message;
 
@@ -109,6 +139,10 @@ describe("contract schemas", () => {
     expect(
       transcriptionViewSchema.parse({ ...view, status: "running", progress: 0.4, transcript: undefined }),
     ).toMatchObject({ status: "running" });
+    expect(jobListSchema.parse({ items: [sameRunning] })).toEqual({ items: [running] });
+    expect(
+      transcriptionViewSchema.parse({ ...running, segmentsSoFar: [{ start: 0, end: 1, text: "And so" }] }),
+    ).toMatchObject({ segmentsSoFar: [{ text: "And so" }] });
     expect(recordingPageSchema.parse(sameRecordings)).toEqual(recordings);
     expect(outboxEntrySchema.parse(sameMessage)).toEqual(message);
     expect(healthReportSchema.parse(health)).toEqual(health);
@@ -117,6 +151,8 @@ describe("contract schemas", () => {
   it("reject malformed answers", () => {
     expect(transcriptionViewSchema.safeParse({ ...view, status: "done" }).success).toBe(false);
     expect(transcriptionViewSchema.safeParse({ ...view, progress: 1.5 }).success).toBe(false);
+    expect(transcriptionViewSchema.safeParse({ ...view, stage: "uploading" }).success).toBe(false);
+    expect(jobListSchema.safeParse({ items: [{ ...running, position: 0 }] }).success).toBe(false);
     const noText = { ...transcript, segments: [{ start: 0, end: 1 }] };
     expect(transcriptionViewSchema.safeParse({ ...view, transcript: noText }).success).toBe(false);
     expect(recordingPageSchema.safeParse({ items: recordings.items }).success).toBe(false);

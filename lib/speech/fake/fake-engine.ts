@@ -27,7 +27,10 @@ export class FakeSpeechEngine implements SpeechEngine {
   async transcribe(audio: PcmAudio, options: TranscribeOptions): Promise<SpeechResult> {
     options.signal?.throwIfAborted();
     const segments = fakeSegments(audio.durationSec);
-    segments.forEach((_, index) => options.onProgress?.((index + 1) / segments.length));
+    segments.forEach((_, index) => {
+      options.onSegments?.(segments.slice(0, index + 1));
+      options.onProgress?.((index + 1) / segments.length);
+    });
     return {
       segments,
       text: segments.map((segment) => segment.text).join(" "),

@@ -125,6 +125,7 @@ export class LocalWhisperEngine implements SpeechEngine {
       decode,
       signal: options.signal,
       onProgress: options.onProgress,
+      onSegments: options.onSegments,
     });
   }
 }

@@ -41,6 +41,8 @@ export interface LongFormInput {
   decode: WindowDecoder;
   signal?: AbortSignal;
   onProgress?: (fraction: number) => void;
+  /** Called with the segments of the first pass so far (before the coverage pass). */
+  onSegments?: (segments: Segment[]) => void;
 }
 
 /** The transcript of a file, with what could not be transcribed and why. */
@@ -94,8 +96,15 @@ export async function transcribeLongForm(input: LongFormInput): Promise<LongForm
     stats.decodes++;
     return input.decode(request);
   };
-  const segments = await transcribeRange({ start: 0, end: totalSamples }, decode, input, stats, (cursor) =>
-    input.onProgress?.(Math.min(0.95, Math.max(0.01, (cursor / totalSamples) * 0.95))),
+  const segments = await transcribeRange(
+    { start: 0, end: totalSamples },
+    decode,
+    input,
+    stats,
+    (cursor, decoded) => {
+      input.onProgress?.(Math.min(0.95, Math.max(0.01, (cursor / totalSamples) * 0.95)));
+      input.onSegments?.(decoded.map(toSegment));
+    },
   );
 
   const uncovered: UncoveredSpeech[] = [];
@@ -119,14 +128,14 @@ export async function transcribeLongForm(input: LongFormInput): Promise<LongForm
   }
   input.onProgress?.(1);
   return {
-    segments: segments.map((segment) => ({
-      start: round(segment.start),
-      end: round(segment.end),
-      text: segment.text,
-    })),
+    segments: segments.map(toSegment),
     uncovered,
     stats,
   };
+}
+
+function toSegment(segment: TokenSegment): Segment {
+  return { start: round(segment.start), end: round(segment.end), text: segment.text };
 }
 
 /**
@@ -322,7 +331,7 @@ async function transcribeRange(
   decode: WindowDecoder,
   input: LongFormInput,
   stats: DecodingStats,
-  onAdvance?: (cursor: number) => void,
+  onAdvance?: (cursor: number, segments: readonly TokenSegment[]) => void,
 ): Promise<TokenSegment[]> {
   const segments: TokenSegment[] = [];
   let cursor = range.start;
@@ -343,7 +352,7 @@ async function transcribeRange(
     segments.push(...trimOverlap(outcome.segments, tailText(segments), "", { anchored: 2, maxWords }));
     heardUntil = Math.max(heardUntil, outcome.heardUntil);
     cursor = Math.max(outcome.resumeAt, cursor + 1);
-    onAdvance?.(cursor);
+    onAdvance?.(cursor, segments);
   }
   return segments;
 }

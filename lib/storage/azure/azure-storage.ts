@@ -1,8 +1,7 @@
-import { TableClient } from "@azure/data-tables";
-import { BlobServiceClient } from "@azure/storage-blob";
+import { createBlobService, createTableClient, type StorageTarget } from "@/lib/azure/clients";
 import type { Storage } from "../types";
 import { BlobRecordingStore } from "./blob-recording-store";
-import { mapStorageError } from "./storage-errors";
+import { mapStorageError } from "@/lib/azure/storage-errors";
 import { TableTranscriptStore } from "./table-transcript-store";
 
 /** Names of the containers and table used. */
@@ -12,44 +11,17 @@ export interface StorageNames {
   transcriptsTable: string;
 }
 
-/** How to reach the account: a connection string (keys or SAS, Azurite) or Entra ID by account name. */
-export type StorageTarget = string | { accountName: string };
-
-const blobRetry = { maxTries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 1_000, tryTimeoutInMs: 120_000 };
-const tableRetry = { maxRetries: 1, retryDelayInMs: 200, maxRetryDelayInMs: 1_000 };
-
 /**
- * Azure Storage (or Azurite). Retries are few and short so that an unreachable account fails a
- * request in seconds with a clear 503 rather than hanging.
+ * Azure Storage (or Azurite). `flush` makes what was written survive a crash of this process: a
+ * no-op on Azure, whose acknowledgements are durable; the embedded emulator's own otherwise.
  */
 export async function createAzureStorage(
   target: StorageTarget,
   names: StorageNames,
-  options: { provider: string; onClose?: () => Promise<void> },
+  options: { provider: string; flush?: () => Promise<void>; onClose?: () => Promise<void> },
 ): Promise<Storage> {
-  let blobService: BlobServiceClient;
-  let table: TableClient;
-  if (typeof target === "string") {
-    blobService = BlobServiceClient.fromConnectionString(target, { retryOptions: blobRetry });
-    table = TableClient.fromConnectionString(target, names.transcriptsTable, {
-      allowInsecureConnection: /DefaultEndpointsProtocol=http;|Endpoint=http:/.test(target),
-      retryOptions: tableRetry,
-    });
-  } else {
-    const { DefaultAzureCredential } = await import("@azure/identity");
-    const credential = new DefaultAzureCredential();
-    blobService = new BlobServiceClient(`https://${target.accountName}.blob.core.windows.net`, credential, {
-      retryOptions: blobRetry,
-    });
-    table = new TableClient(
-      `https://${target.accountName}.table.core.windows.net`,
-      names.transcriptsTable,
-      credential,
-      {
-        retryOptions: tableRetry,
-      },
-    );
-  }
+  const blobService = await createBlobService(target);
+  const table = await createTableClient(target, names.transcriptsTable);
   const recordings = new BlobRecordingStore(blobService.getContainerClient(names.recordingsContainer));
   const transcripts = new TableTranscriptStore(
     table,
@@ -58,6 +30,10 @@ export async function createAzureStorage(
   return {
     recordings,
     transcripts,
+    target,
+    async flush() {
+      await options.flush?.();
+    },
     async health() {
       try {
         await blobService.getContainerClient(names.recordingsContainer).exists();

@@ -1,7 +1,7 @@
 import type { BlobItem, ContainerClient } from "@azure/storage-blob";
 import { Readable } from "node:stream";
 import type { Page, RecordingDownload, RecordingMetadata, RecordingStore } from "../types";
-import { mapStorageError } from "./storage-errors";
+import { mapStorageError } from "@/lib/azure/storage-errors";
 
 const BLOCK_SIZE = 8 * 1024 * 1024;
 

@@ -5,7 +5,7 @@ import { AppError } from "@/lib/domain/errors";
 import { logger } from "@/lib/log";
 import type { Segment, TranscriptSettings, UncoveredSpeech } from "@/lib/domain/transcript";
 import type { Page, StoredTranscript, TranscriptHeader, TranscriptStore } from "../types";
-import { mapStorageError } from "./storage-errors";
+import { mapStorageError } from "@/lib/azure/storage-errors";
 
 /**
  * Table Storage caps a string property at 64 KiB (32 K UTF-16 units) and an entity at 1 MiB.

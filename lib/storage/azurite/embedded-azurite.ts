@@ -27,6 +27,8 @@ export interface EmbeddedAzuriteOptions {
 export interface EmbeddedAzurite {
   connectionString: string;
   ports: { blob: number; queue: number; table: number };
+  /** Saves the emulator's indexes now (they are otherwise written every 5 s). */
+  flush(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -166,11 +168,43 @@ export async function startEmbeddedAzurite(options: EmbeddedAzuriteOptions): Pro
   return {
     connectionString,
     ports: { blob, queue, table },
+    flush: memory ? async () => undefined : () => saveIndexes(servers),
     async stop() {
       await Promise.allSettled(servers.map((server) => server.close()));
       await lock?.release();
     },
   };
+}
+
+interface LokiIndex {
+  saveDatabase(callback: (error?: unknown) => void): void;
+}
+
+/**
+ * Azurite keeps its indexes (which blobs, entities and messages exist) in LokiJS databases that it
+ * writes to disk every 5 s. Saving them here closes that window: each save writes a temporary file
+ * and renames it over the old one, and LokiJS queues saves asked for while one runs.
+ */
+async function saveIndexes(servers: AzuriteServer[]): Promise<void> {
+  const indexes = servers
+    .flatMap((server) => {
+      const stores = server as {
+        metadataStore?: { db?: LokiIndex };
+        extentMetadataStore?: { db?: LokiIndex };
+      };
+      return [stores.extentMetadataStore?.db, stores.metadataStore?.db];
+    })
+    .filter((db): db is LokiIndex => db !== undefined);
+  await Promise.all(
+    indexes.map(
+      (db) =>
+        new Promise<void>((resolve, reject) =>
+          db.saveDatabase((error) =>
+            error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(),
+          ),
+        ),
+    ),
+  );
 }
 
 async function portOrFree(port: number | undefined, host: string): Promise<number> {

@@ -149,6 +149,8 @@ export function createMemoryStorage(): Storage {
   return {
     recordings: new MemoryRecordingStore(),
     transcripts: new MemoryTranscriptStore(),
+    target: null,
+    flush: async () => {},
     health: async () => ({ ready: true, provider: "memory" }),
     close: async () => {},
   };

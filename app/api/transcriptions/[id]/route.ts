@@ -1,10 +1,10 @@
-// /api/transcriptions/:id: GET status and transcript; PUT saves edits (If-Match); DELETE removes it and its recording.
+// /api/transcriptions/:id: GET status and transcript; PUT saves edits (If-Match); DELETE cancels a job that is not done, else removes the transcript and its recording.
 import { NextResponse } from "next/server";
 import { idParamsSchema, transcriptEditSchema } from "@/lib/contract";
 import { route } from "@/lib/http/route";
 import { requestContext } from "@/lib/services";
 import { deleteTranscript, saveTranscriptEdits } from "@/lib/services/library";
-import { getTranscription } from "@/lib/services/transcriptions";
+import { cancelTranscription, getTranscription } from "@/lib/services/transcriptions";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -26,6 +26,9 @@ export const PUT = route(
 );
 
 export const DELETE = route({ params: idParamsSchema }, async ({ request, params }) => {
-  await deleteTranscript(await requestContext(request), params.id);
+  const context = await requestContext(request);
+  const cancelled = await cancelTranscription(context, params.id);
+  if (cancelled) return NextResponse.json(cancelled, { headers: { "Cache-Control": "no-store" } });
+  await deleteTranscript(context, params.id);
   return new Response(null, { status: 204 });
 });
