@@ -102,6 +102,7 @@ function JobListItem({ row, now, watched, onWatch, onCancel, onRetry }: JobListI
     !watched &&
     row.id !== undefined &&
     (row.status === "queued" || row.status === "running" || row.status === "succeeded");
+  const hasActions = canWatch || isUnderway(row) || row.canRetry;
 
   return (
     <li
@@ -177,32 +178,40 @@ function JobListItem({ row, now, watched, onWatch, onCancel, onRetry }: JobListI
         ) : null}
       </div>
 
-      <div className="flex shrink-0 items-center gap-2 sm:w-44 sm:justify-end">
-        {canWatch ? (
-          <Button
-            size="sm"
-            variant={row.status === "succeeded" ? "secondary" : "ghost"}
-            onClick={() => onWatch(row.key)}
-          >
-            {row.status === "succeeded" ? "Open" : "Show"}
-            <span className="sr-only"> {row.title}</span>
-          </Button>
-        ) : null}
-        {isUnderway(row) ? (
-          <Button size="sm" variant="ghost" onClick={() => onCancel(row.key)}>
-            <XIcon />
-            Cancel
-            <span className="sr-only"> {row.title}</span>
-          </Button>
-        ) : null}
-        {row.canRetry ? (
-          <Button size="sm" variant="secondary" onClick={() => onRetry(row.key)}>
-            <RefreshIcon />
-            Retry
-            <span className="sr-only"> {row.title}</span>
-          </Button>
-        ) : null}
-      </div>
+      {/* Rows with a bar keep the column, so the bars line up. */}
+      {hasActions || stage.bar ? (
+        <div
+          className={cn(
+            "shrink-0 items-center gap-2 sm:flex sm:w-44 sm:justify-end",
+            hasActions ? "flex" : "hidden",
+          )}
+        >
+          {canWatch ? (
+            <Button
+              size="sm"
+              variant={row.status === "succeeded" ? "secondary" : "ghost"}
+              onClick={() => onWatch(row.key)}
+            >
+              {row.status === "succeeded" ? "Open" : "Show"}
+              <span className="sr-only"> {row.title}</span>
+            </Button>
+          ) : null}
+          {isUnderway(row) ? (
+            <Button size="sm" variant="ghost" onClick={() => onCancel(row.key)}>
+              <XIcon />
+              Cancel
+              <span className="sr-only"> {row.title}</span>
+            </Button>
+          ) : null}
+          {row.canRetry ? (
+            <Button size="sm" variant="secondary" onClick={() => onRetry(row.key)}>
+              <RefreshIcon />
+              Retry
+              <span className="sr-only"> {row.title}</span>
+            </Button>
+          ) : null}
+        </div>
+      ) : null}
     </li>
   );
 }

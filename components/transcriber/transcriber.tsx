@@ -60,13 +60,25 @@ export function Transcriber() {
   const [focusKey, setFocusKey] = useState<string | null>(null);
   const [opened, setOpened] = useState<OpenedTranscript | null>(null);
 
-  // Without a choice, follow the newest job under way (e.g. one still running after a reload).
+  const focused = jobs.rows.find((row) => row.key === focusKey);
+  // A file the server refused has no text to watch: its row shows why, and the watch moves on to
+  // the next file of the same batch, else to the job under way.
+  const refused = focused?.status === "failed" && focused.id === undefined;
+  const successor = refused
+    ? jobs.rows.find(
+        (row) => row.since === focused.since && !(row.status === "failed" && row.id === undefined),
+      )
+    : undefined;
+  // Without a choice, follow the job under way (e.g. one still running after a reload).
   const watchedRow =
-    jobs.rows.find((row) => row.key === focusKey) ??
-    (focusKey === null && opened === null
-      ? (jobs.rows.find((row) => row.status === "running") ??
-        jobs.rows.find((row) => row.status === "queued"))
-      : undefined);
+    focused && !refused
+      ? focused
+      : (successor ??
+        (refused || opened === null
+          ? (jobs.rows.find((row) => row.status === "running") ??
+            jobs.rows.find((row) => row.status === "queued") ??
+            jobs.rows.find((row) => row.status === "uploading" || row.status === "waiting"))
+          : undefined));
   const watchedActive =
     watchedRow !== undefined &&
     watchedRow.status !== "succeeded" &&
