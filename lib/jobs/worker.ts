@@ -287,6 +287,8 @@ export function startWorker(options: WorkerOptions): Worker {
       await finish(record, { status: "succeeded", progress: 1 }, true);
       await jobs.queue.delete(job.message);
     } catch (error) {
+      // The work has stopped: the job no longer counts as running here while its end is written.
+      running.delete(jobKey);
       await stopBeating();
       await settleFailure(record, job, error);
     } finally {
