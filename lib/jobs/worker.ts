@@ -37,6 +37,8 @@ export interface WorkerOptions {
   idleMs?: number;
   /** How often progress is written and cancellation looked for. */
   heartbeatMs?: number;
+  /** Wait before the 1st, 2nd, … retry of a failed attempt (whole seconds, as the queue takes them). */
+  retryDelaysSec?: number[];
 }
 
 /** A running worker loop. */
@@ -62,8 +64,6 @@ interface RunningJob {
   message: ReceivedMessage;
 }
 
-const BACKOFF_SEC = [2, 10, 30];
-
 /**
  * Takes job messages from the queue and runs them, `concurrency` at a time. The record decides:
  * a worker claims a job by a conditional update (attempts + 1, its id, a lease), renews the lease
@@ -76,6 +76,7 @@ export function startWorker(options: WorkerOptions): Worker {
   const { jobs, workerId, concurrency, visibilitySec, maxAttempts, handle } = options;
   const idleMs = options.idleMs ?? 1_000;
   const heartbeatMs = options.heartbeatMs ?? 1_000;
+  const retryDelaysSec = options.retryDelaysSec ?? [2, 10, 30];
   const running = new Map<string, RunningJob>();
   const inFlight = new Set<Promise<void>>();
   let stopped = false;
@@ -286,6 +287,8 @@ export function startWorker(options: WorkerOptions): Worker {
       await finish(record, { status: "succeeded", progress: 1 }, true);
       await jobs.queue.delete(job.message);
     } catch (error) {
+      // The work has stopped: the job no longer counts as running here while its end is written.
+      running.delete(jobKey);
       await stopBeating();
       await settleFailure(record, job, error);
     } finally {
@@ -296,13 +299,15 @@ export function startWorker(options: WorkerOptions): Worker {
   async function settleFailure(record: JobRecord, job: RunningJob, error: unknown): Promise<void> {
     const reason = job.reason;
     if (reason === "cancelled") {
+      // Usually the record says so already; a cancel that stopped the job here first says it now.
+      await finish(record, { status: "cancelled" });
       await jobs.queue.delete(job.message);
       return;
     }
     if (reason === "lost") return;
     if (reason === "shutdown") {
       // Not the job's fault: hand it back as it was, for this or another worker to take at once.
-      await finish(record, { status: "queued", attempts: Math.max(0, record.attempts - 1) });
+      await finish(record, { status: "queued", progress: 0, attempts: Math.max(0, record.attempts - 1) });
       await jobs.queue.extend(job.message, 0).catch(() => undefined);
       return;
     }
@@ -320,8 +325,8 @@ export function startWorker(options: WorkerOptions): Worker {
       await jobs.queue.delete(job.message);
       return;
     }
-    await finish(record, { status: "queued", error: failure });
-    const backoff = BACKOFF_SEC[Math.min(record.attempts, BACKOFF_SEC.length) - 1] ?? 2;
+    await finish(record, { status: "queued", progress: 0, error: failure });
+    const backoff = retryDelaysSec[Math.min(record.attempts, retryDelaysSec.length) - 1] ?? 0;
     await jobs.queue.extend(job.message, backoff).catch(() => undefined);
   }
 

@@ -237,8 +237,12 @@ export async function cancelTranscription(
   id: string,
 ): Promise<TranscriptionView | null> {
   const { jobs } = services;
+  // First, before anything waits: inference holds this thread while it decodes a window, so a job
+  // running here is stopped at its next window rather than after a few round trips to storage.
+  const stoppedHere = services.worker?.cancel(owner, id) ?? false;
   for (let tries = 0; tries < 5; tries++) {
     const record = await jobs.records.get(owner, id);
+    if (record?.status === "cancelled" && stoppedHere) return (await summarize(services, [record]))[0]!;
     if (!record || FINAL_STATUSES.has(record.status)) return null;
     const at = new Date().toISOString();
     try {
@@ -253,7 +257,6 @@ export async function cancelTranscription(
         segmentsSoFar: undefined,
         error: undefined,
       });
-      services.worker?.cancel(owner, id);
       await services.storage.flush();
       const [view] = await summarize(services, [cancelled]);
       return view!;
