@@ -102,7 +102,7 @@ export async function startProcessServices(config: AppConfig): Promise<Services>
   const previous = holder()[processKey];
   delete holder()[processKey];
   const keepEngine = previous && JSON.stringify(previous.config.speech) === JSON.stringify(config.speech);
-  if (previous) await stopState(previous);
+  if (previous) await stopState(previous, { closeEngine: !keepEngine });
   setLogLevel(config.logLevel);
   const state: ProcessState = {
     config,
@@ -117,12 +117,13 @@ export async function startProcessServices(config: AppConfig): Promise<Services>
 export async function stopProcessServices(): Promise<void> {
   const current = holder()[processKey];
   delete holder()[processKey];
-  if (current) await stopState(current);
+  if (current) await stopState(current, { closeEngine: true });
 }
 
-async function stopState(state: ProcessState): Promise<void> {
+async function stopState(state: ProcessState, options: { closeEngine: boolean }): Promise<void> {
   const services = await state.services?.catch(() => null);
   if (services) await closeServices(services);
+  if (options.closeEngine) await state.engine.close?.();
 }
 
 /** The process's services, built from the environment on first use if nothing started them. */

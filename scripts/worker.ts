@@ -46,10 +46,12 @@ async function main() {
     logger.info("worker stopping; running jobs go back to the queue", { signal });
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
-    void closeServices(services).then(() => {
-      clearInterval(alive);
-      process.exit(0);
-    });
+    void closeServices(services)
+      .then(() => services.engine.close?.())
+      .then(() => {
+        clearInterval(alive);
+        process.exit(0);
+      });
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));

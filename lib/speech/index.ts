@@ -1,6 +1,6 @@
 import type { SpeechConfig } from "@/lib/config";
 import { FakeSpeechEngine } from "./fake/fake-engine";
-import { LocalWhisperEngine } from "./local/local-engine";
+import { ThreadedSpeechEngine } from "./local/threaded-engine";
 import type { SpeechEngine } from "./types";
 
 export type * from "./types";
@@ -10,7 +10,7 @@ export function createSpeechEngine(config: SpeechConfig): SpeechEngine {
   const provider = config.provider;
   switch (provider) {
     case "local":
-      return new LocalWhisperEngine({
+      return new ThreadedSpeechEngine({
         modelDir: config.modelDir,
         threads: config.threads,
         windowSec: config.windowSec,

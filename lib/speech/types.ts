@@ -71,4 +71,6 @@ export interface SpeechEngine {
   warmUp(): Promise<void>;
   /** Transcribes decoded 16 kHz mono audio. Rejects with an `AppError`. */
   transcribe(audio: PcmAudio, options: TranscribeOptions): Promise<SpeechResult>;
+  /** Releases what the engine holds (a thread, a model) once its work stops; it loads again on use. */
+  close?(): Promise<void>;
 }

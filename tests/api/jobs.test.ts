@@ -73,17 +73,11 @@ describe("transcription jobs", () => {
     const response = await cancel(id);
     expect(response.status).toBe(200);
     expect(transcriptionViewSchema.parse(await response.json())).toMatchObject({ status: "cancelled" });
-    // Under 2 s on an idle machine; a request waits for the window being decoded, which is slower
-    // when another test file shares both cores.
-    expect(Date.now() - asked).toBeLessThan(3_000);
-    // Inference cannot be interrupted inside a window: the engine lets go of the model at the end of
-    // the one it is decoding, and the worker has nothing running any more.
+    // The job lets go at once: inference runs in the engine's own thread, which drops the rest of the
+    // audio after the window it is decoding.
     const { services, owner } = await currentContext();
-    await until(
-      async () => services.worker?.snapshot(owner, id),
-      (snapshot) => snapshot === null,
-      15_000,
-    );
+    await until(async () => services.worker?.snapshot(owner, id), (snapshot) => snapshot === null, 2_000);
+    expect(Date.now() - asked).toBeLessThan(2_000);
     expect((await fetchJob(id)).body).toMatchObject({ status: "cancelled", stage: "done" });
     expect(await services.storage.recordings.get(owner, recordingId)).not.toBeNull();
     expect(await services.storage.transcripts.get(owner, id)).toBeNull();

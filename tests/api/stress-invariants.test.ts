@@ -28,13 +28,18 @@ beforeAll(async () => {
     quick: true,
     ffmpegPath: config.audio.ffmpegPath,
   });
-  report = await runStressBench({
-    engine: createSpeechEngine(config.speech),
-    files,
-    scoreWer: wordErrorRate,
-    workDir,
-    ffmpegPath: config.audio.ffmpegPath,
-  });
+  const engine = createSpeechEngine(config.speech);
+  try {
+    report = await runStressBench({
+      engine,
+      files,
+      scoreWer: wordErrorRate,
+      workDir,
+      ffmpegPath: config.audio.ffmpegPath,
+    });
+  } finally {
+    await engine.close?.();
+  }
 }, 600_000);
 
 afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));

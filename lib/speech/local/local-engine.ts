@@ -22,18 +22,21 @@ interface LoadedModels {
   vad: SileroVad;
 }
 
+/** What the local engine is and can do. */
+export const LOCAL_ENGINE_INFO: EngineInfo = {
+  id: "local-whisper-tiny.en",
+  name: "Local Whisper tiny.en",
+  languages: ["en-US"],
+  multilingual: false,
+  diarization: false,
+};
+
 /**
  * The embedded default: Whisper tiny.en (int8, onnxruntime-node) with Silero VAD cutting long
  * audio into ≤28 s windows at silences. Models load once per process; requests take turns.
  */
 export class LocalWhisperEngine implements SpeechEngine {
-  readonly info: EngineInfo = {
-    id: "local-whisper-tiny.en",
-    name: "Local Whisper tiny.en",
-    languages: ["en-US"],
-    multilingual: false,
-    diarization: false,
-  };
+  readonly info: EngineInfo = LOCAL_ENGINE_INFO;
 
   private loading: Promise<LoadedModels> | null = null;
   private current: EngineStatus = { ready: false, state: "idle" };
@@ -74,6 +77,18 @@ export class LocalWhisperEngine implements SpeechEngine {
         });
       }
     });
+  }
+
+  /** Frees the loaded models once the running transcription ends; they load again on next use. */
+  async release(): Promise<void> {
+    const loading = this.loading;
+    this.loading = null;
+    const models = await loading?.catch(() => null);
+    if (!models) return;
+    await this.queue.run(async () => {
+      await Promise.all([models.whisper.release(), models.vad.release()]);
+    });
+    this.current = { ready: false, state: "idle" };
   }
 
   private models(): Promise<LoadedModels> {

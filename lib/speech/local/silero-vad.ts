@@ -9,6 +9,11 @@ const CONTEXT_SAMPLES = 64;
 export class SileroVad {
   private constructor(private readonly session: ort.InferenceSession) {}
 
+  /** Frees the model's native memory; the object is unusable afterwards. */
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+
   /** Loads the model; one session can serve many sequential streams. */
   static async load(modelPath: string, threads = 1): Promise<SileroVad> {
     const session = await ort.InferenceSession.create(modelPath, {

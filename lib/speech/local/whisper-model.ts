@@ -72,6 +72,11 @@ export class WhisperModel {
   }
 
   /** Decodes one window (at most 30 s). */
+  /** Frees the model's native memory; the object is unusable afterwards. */
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+
   async decode(samples: Float32Array, options: DecodeOptions = {}): Promise<DecodedWindow> {
     const result = await this.session.run({
       audio_pcm: new ort.Tensor("float32", samples, [1, samples.length]),

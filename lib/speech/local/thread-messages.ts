@@ -1,0 +1,27 @@
+import type { PcmAudio } from "@/lib/audio/pcm";
+import type { EngineStatus, Segment, SpeechResult } from "../types";
+
+/** An error as it crosses the thread boundary. */
+export interface ThreadError {
+  code: string;
+  message: string;
+  cause?: string;
+}
+
+/** What the server thread asks of the engine thread. */
+export type ThreadRequest =
+  | { type: "warm-up" }
+  | { type: "transcribe"; id: number; audio: PcmAudio; options: { language: string; diarize: boolean } }
+  | { type: "abort"; id: number }
+  | { type: "close" };
+
+/** What the engine thread answers. */
+export type ThreadReply =
+  | { type: "status"; status: EngineStatus }
+  | { type: "closed" }
+  | { type: "warmed"; status: EngineStatus }
+  | { type: "warm-failed"; status: EngineStatus; error: ThreadError }
+  | { type: "progress"; id: number; fraction: number }
+  | { type: "segments"; id: number; segments: Segment[] }
+  | { type: "result"; id: number; result: SpeechResult; status: EngineStatus }
+  | { type: "error"; id: number; error: ThreadError; status: EngineStatus };
