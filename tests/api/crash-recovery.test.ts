@@ -1,11 +1,14 @@
-// A server process killed with SIGKILL, then started again on the same data folder, with the
+// A server process killed with SIGKILL and started again on the same data folder, with the
 // default storage (the embedded Azurite, persisted there): killed right after it answered 202,
-// while a job runs, and while an upload is still arriving. Each time the restart finishes every
-// accepted job exactly once, keeps nothing half-stored, and leaves no temporary file behind.
+// while a job runs, after it saved a transcript but before the job said so, and while an upload
+// is still arriving. One data folder goes through all five lives in turn (each start costs a few
+// seconds); after each restart every accepted job is done exactly once, nothing is half-stored,
+// and no temporary file is left.
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import { QueueClient } from "@azure/storage-queue";
 import { DEV_ACCOUNT } from "@/lib/storage/azurite/embedded-azurite";
 import { baseEnv, pollUntil, startAppProcess, type AppProcess } from "../helpers/app-process";
 import { fixtures, readFixture } from "../helpers/api";
@@ -13,15 +16,20 @@ import { runFfmpeg } from "../helpers/ffmpeg";
 import { blobNames, freePorts, rawClients, rowKeys } from "../helpers/storage";
 
 const owner = "crash-test";
-// The app's default names: each case has an Azurite of its own.
+// The app's default names: the Azurite is this file's own.
 const names = { recordings: "recordings", transcriptsBodies: "transcripts", transcripts: "transcripts" };
 const jobsTable = "jobs";
 const jobsQueue = "transcriptions";
 
 let workDir: string;
 let ports: { blob: number; queue: number; table: number };
+let dataDir: string;
 let long: Buffer;
 const jfk = readFixture("jfk.wav");
+/** Jobs answered with 202 so far, with the bytes uploaded. */
+const accepted: Array<{ id: string; audio: Buffer }> = [];
+/** The server of the current life. */
+let server: Server;
 /** Servers still running when a test fails: stopped in afterEach. */
 const running = new Set<AppProcess>();
 
@@ -30,8 +38,8 @@ interface Server {
   base: string;
 }
 
-/** Starts the server script on `dataDir` (its Azurite on this file's fixed ports) and waits until it takes requests. */
-async function startServerProcess(dataDir: string, env: Record<string, string> = {}): Promise<Server> {
+/** Starts the server script on the data folder (its Azurite on this file's fixed ports) and waits until it takes requests. */
+async function startServerProcess(env: Record<string, string> = {}): Promise<Server> {
   const child = startAppProcess("tests/helpers/crash-server.ts", {
     ...baseEnv(),
     DATA_DIR: dataDir,
@@ -54,14 +62,14 @@ async function startServerProcess(dataDir: string, env: Record<string, string> =
   return { process: child, base: `http://127.0.0.1:${String(ready.port)}` };
 }
 
-async function kill(server: Server): Promise<void> {
+async function kill(): Promise<void> {
   server.process.kill("SIGKILL");
   const { signal } = await server.process.exited;
   expect(signal).toBe("SIGKILL");
   running.delete(server.process);
 }
 
-async function stop(server: Server): Promise<void> {
+async function stop(): Promise<void> {
   server.process.kill("SIGTERM");
   const { code } = await server.process.exited;
   running.delete(server.process);
@@ -123,9 +131,10 @@ async function stored() {
 
 /**
  * Files under the data folder's `tmp/`, and folders there of processes other than `livePid`
- * (each process has `tmp/<pid>`; uploads arrive in `tmp/<pid>/uploads`).
+ * (each process has `tmp/<pid>`; uploads arrive in `tmp/<pid>/uploads`). With no live process,
+ * only files count: a stopped process may leave its empty folder.
  */
-function leftInTmp(dataDir: string, livePid: number): string[] {
+function leftInTmp(livePid: number | null): string[] {
   const root = path.join(dataDir, "tmp");
   if (!fs.existsSync(root)) return [];
   const found: string[] = [];
@@ -137,8 +146,10 @@ function leftInTmp(dataDir: string, livePid: number): string[] {
     }
   };
   for (const entry of fs.readdirSync(root, { withFileTypes: true })) {
-    if (entry.isDirectory() && entry.name === String(livePid)) visit(path.join(root, entry.name));
-    else found.push(entry.name + (entry.isDirectory() ? "/" : ""));
+    const full = path.join(root, entry.name);
+    if (!entry.isDirectory()) found.push(entry.name);
+    else if (livePid === null || entry.name === String(livePid)) visit(full);
+    else found.push(`${entry.name}/`);
   }
   return found;
 }
@@ -147,48 +158,66 @@ function filesIn(folder: string): string[] {
   return fs.existsSync(folder) ? fs.readdirSync(folder) : [];
 }
 
-/** Exactly one transcript for `id`, its recording complete, and nothing else stored or left over. */
-async function expectDoneOnce(server: Server, dataDir: string, id: string, audio: Buffer) {
-  const job = await waitForSuccess(server, id);
-  const transcript = job.transcript as { text: string; recordingId: string; id: string };
-  expect(transcript.id).toBe(id);
-  expect(transcript.text.toLowerCase()).toContain("fellow americans");
-
+/**
+ * Every job accepted so far done by the current server, each with exactly one transcript and one
+ * complete recording; no other job, recording or transcript stored, no message, no temporary file.
+ */
+async function expectAllDoneOnce(): Promise<Array<Record<string, unknown>>> {
+  const jobs = [];
+  for (const { id } of accepted) jobs.push(await waitForSuccess(server, id));
+  const ids = accepted.map(({ id }) => id).sort();
   const state = await stored();
-  expect(state.transcripts.filter((key) => key === id)).toHaveLength(1);
-  expect(state.jobs).toEqual([id]);
-  // One recording, committed, with every byte sent; a transcript body blob only if its entity names it.
-  expect(state.recordings).toHaveLength(1);
-  expect(state.recordings[0]).toMatch(new RegExp(`^${owner}/${transcript.recordingId}/`));
-  const properties = await state.blobs
-    .getContainerClient(names.recordings)
-    .getBlobClient(state.recordings[0]!)
-    .getProperties();
-  expect(properties.contentLength).toBe(audio.length);
-  const entity = await rawClients(connectionString(), names.transcripts).table.getEntity<{
-    bodyBlob?: string;
-  }>(owner, id);
-  expect(state.transcriptBodies).toEqual(entity.bodyBlob ? [entity.bodyBlob] : []);
+  expect(state.transcripts.sort()).toEqual(ids);
+  expect(state.jobs.sort()).toEqual(ids);
+  expect(state.recordings).toHaveLength(accepted.length);
+  const { table } = rawClients(connectionString(), names.transcripts);
+  const bodies: string[] = [];
+  for (const [index, { id, audio }] of accepted.entries()) {
+    const transcript = jobs[index]!.transcript as { text: string; recordingId: string; id: string };
+    expect(transcript.id).toBe(id);
+    expect(transcript.text.toLowerCase()).toContain("fellow americans");
+    // Committed, with every byte sent.
+    const [name, ...more] = state.recordings.filter((blob) =>
+      blob.startsWith(`${owner}/${transcript.recordingId}/`),
+    );
+    expect({ id, more }).toEqual({ id, more: [] });
+    const properties = await state.blobs
+      .getContainerClient(names.recordings)
+      .getBlobClient(name!)
+      .getProperties();
+    expect(properties.contentLength).toBe(audio.length);
+    const entity = await table.getEntity<{ bodyBlob?: string }>(owner, id);
+    if (entity.bodyBlob) bodies.push(entity.bodyBlob);
+  }
+  // A transcript body blob only where an entity names it.
+  expect(state.transcriptBodies.sort()).toEqual(bodies.sort());
 
-  // The job's message is gone once it is final (deleted right after the record says so).
-  const { QueueClient } = await import("@azure/storage-queue");
+  // A job's message is deleted right after its record says it is done.
   const queue = new QueueClient(connectionString(), jobsQueue);
   await pollUntil(
     async () => ((await queue.getProperties()).approximateMessagesCount === 0 ? true : null),
     10_000,
-    "the job's message to be deleted",
+    "the jobs' messages to be deleted",
     50,
   );
-  expect(leftInTmp(dataDir, server.process.pid)).toEqual([]);
-  return job;
+  expect(leftInTmp(server.process.pid)).toEqual([]);
+  return jobs;
 }
 
-function caseDir(name: string): string {
-  return path.join(workDir, name);
+async function accept(audio: Buffer, name: string): Promise<string> {
+  const response = await fetch(`${server.base}/api/transcriptions`, {
+    method: "POST",
+    body: uploadForm(audio, name),
+  });
+  expect(response.status).toBe(202);
+  const { id } = (await response.json()) as { id: string };
+  accepted.push({ id, audio });
+  return id;
 }
 
 beforeAll(async () => {
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), "crash-recovery-"));
+  dataDir = path.join(workDir, "data");
   const [blob, queue, table] = await freePorts(3);
   ports = { blob: blob!, queue: queue!, table: table! };
   // 66 s of speech: a few seconds of transcription with one thread, with progress on the way.
@@ -197,50 +226,37 @@ beforeAll(async () => {
   long = fs.readFileSync(longPath);
 });
 
-afterEach(async () => {
+afterAll(async () => {
   for (const child of running) {
     child.kill("SIGKILL");
     await child.exited;
   }
-  running.clear();
-});
-
-afterAll(() => {
   fs.rmSync(workDir, { recursive: true, force: true });
 });
 
 it("keeps a job accepted with 202 when the server is killed the moment the answer arrives", async () => {
-  const dataDir = caseDir("after-202");
-  // No worker in the first life: nothing but the upload's own saving can have kept the job.
-  const first = await startServerProcess(dataDir, { JOBS_WORKER: "off" });
-  const response = await fetch(`${first.base}/api/transcriptions`, {
+  // No worker in this life: nothing but the upload's own saving can have kept the job.
+  server = await startServerProcess({ JOBS_WORKER: "off" });
+  const response = await fetch(`${server.base}/api/transcriptions`, {
     method: "POST",
     body: uploadForm(jfk, "jfk.wav"),
   });
   // At once: Azurite saves its indexes by itself only every 5 s.
-  first.process.kill("SIGKILL");
+  server.process.kill("SIGKILL");
   expect(response.status).toBe(202);
-  const id = response.headers.get("location")!.split("/").pop()!;
-  await kill(first);
+  accepted.push({ id: response.headers.get("location")!.split("/").pop()!, audio: jfk });
+  await kill();
 
-  const second = await startServerProcess(dataDir);
-  const job = await expectDoneOnce(second, dataDir, id, jfk);
-  expect(job.attempts).toBe(1);
-  await stop(second);
+  server = await startServerProcess();
+  const [job] = await expectAllDoneOnce();
+  expect(job!.attempts).toBe(1);
 });
 
 it("finishes a job once when the server is killed while it transcribes", async () => {
-  const dataDir = caseDir("mid-job");
-  const first = await startServerProcess(dataDir);
-  const response = await fetch(`${first.base}/api/transcriptions`, {
-    method: "POST",
-    body: uploadForm(long, "long.wav"),
-  });
-  expect(response.status).toBe(202);
-  const { id } = (await response.json()) as { id: string };
+  const id = await accept(long, "long.wav");
   const seen = await pollUntil(
     async () => {
-      const body = await getJob(first, id);
+      const body = await getJob(server, id);
       if (body.status === "succeeded" || body.status === "failed") {
         throw new Error(`the job ended (${String(body.status)}) before the server could be killed under it`);
       }
@@ -250,45 +266,35 @@ it("finishes a job once when the server is killed while it transcribes", async (
     "the job to be running with progress",
     10,
   );
-  await kill(first);
+  const killed = server.process.pid;
+  await kill();
   expect(seen.progress).toBeLessThan(1);
   // The killed process left its decoded audio behind.
-  expect(filesIn(path.join(dataDir, "tmp", String(first.process.pid)))).toContain(`${id}.pcm`);
+  expect(filesIn(path.join(dataDir, "tmp", String(killed)))).toContain(`${id}.pcm`);
 
-  const second = await startServerProcess(dataDir);
-  const job = await expectDoneOnce(second, dataDir, id, long);
+  server = await startServerProcess();
+  const jobs = await expectAllDoneOnce();
   // 2 when the first claim reached the disk before the kill, 1 when it did not: either way one
   // attempt ran to the end.
-  expect([1, 2]).toContain(job.attempts);
-  await stop(second);
+  expect([1, 2]).toContain(jobs.at(-1)!.attempts);
 });
 
 it("keeps one transcript when the server is killed after saving it, before the job says so", async () => {
-  const dataDir = caseDir("after-transcript");
-  const first = await startServerProcess(dataDir);
-  const response = await fetch(`${first.base}/api/transcriptions`, {
-    method: "POST",
-    body: uploadForm(jfk, "jfk.wav"),
-  });
-  expect(response.status).toBe(202);
-  const { id } = (await response.json()) as { id: string };
+  const id = await accept(jfk, "jfk again.wav");
   // Logged once the transcript is saved and flushed, before the job's record is marked done.
-  await first.process.waitForLine(
+  await server.process.waitForLine(
     (line) => line.message === "transcription finished" && line.jobId === id,
     30_000,
     "the transcript to be saved",
   );
-  await kill(first);
+  await kill();
 
-  const second = await startServerProcess(dataDir);
-  const job = await expectDoneOnce(second, dataDir, id, jfk);
-  expect([1, 2]).toContain(job.attempts);
-  await stop(second);
+  server = await startServerProcess();
+  const jobs = await expectAllDoneOnce();
+  expect([1, 2]).toContain(jobs.at(-1)!.attempts);
 });
 
 it("stores nothing and answers nothing when the server is killed while the upload arrives", async () => {
-  const dataDir = caseDir("during-upload");
-  const first = await startServerProcess(dataDir);
   const boundary = "----crash-test-boundary";
   const head = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="language"\r\n\r\nen-US\r\n` +
@@ -296,8 +302,7 @@ it("stores nothing and answers nothing when the server is killed while the uploa
       "Content-Type: audio/wav\r\n\r\n",
   );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  const sentBeforeKill = 256 * 1024;
-  const request = http.request(`${first.base}/api/transcriptions`, {
+  const request = http.request(`${server.base}/api/transcriptions`, {
     method: "POST",
     headers: {
       "content-type": `multipart/form-data; boundary=${boundary}`,
@@ -308,9 +313,9 @@ it("stores nothing and answers nothing when the server is killed while the uploa
     request.once("response", (response) => resolve(`answered ${response.statusCode}`));
     request.once("error", (error) => resolve(`failed: ${error.message}`));
   });
-  request.write(Buffer.concat([head, long.subarray(0, sentBeforeKill)]));
   // The rest of the body is never sent: kill once the server has spooled part of the file.
-  const uploads = path.join(dataDir, "tmp", String(first.process.pid), "uploads");
+  request.write(Buffer.concat([head, long.subarray(0, 256 * 1024)]));
+  const uploads = path.join(dataDir, "tmp", String(server.process.pid), "uploads");
   const spooled = await pollUntil(
     async () => {
       const [name] = filesIn(uploads);
@@ -321,29 +326,18 @@ it("stores nothing and answers nothing when the server is killed while the uploa
     "the upload to reach the server's temporary file",
     5,
   );
-  await kill(first);
+  await kill();
   expect(await outcome).toMatch(/^failed: /);
   expect(filesIn(uploads)).toEqual([spooled]);
 
-  const second = await startServerProcess(dataDir);
-  const jobs = (await (await fetch(`${second.base}/api/jobs`)).json()) as { items: unknown[] };
-  expect(jobs.items).toEqual([]);
-  const state = await stored();
-  expect({ recordings: state.recordings, transcripts: state.transcripts, jobs: state.jobs }).toEqual({
-    recordings: [],
-    transcripts: [],
-    jobs: [],
-  });
-  expect(leftInTmp(dataDir, second.process.pid)).toEqual([]);
+  server = await startServerProcess();
+  const listed = (await (await fetch(`${server.base}/api/jobs`)).json()) as { items: Array<{ id: string }> };
+  expect(listed.items.map((item) => item.id).sort()).toEqual(accepted.map(({ id }) => id).sort());
+  // Nothing of it was stored, and the partial upload was removed at start.
+  await expectAllDoneOnce();
+});
 
-  // And the restarted server works.
-  const response = await fetch(`${second.base}/api/transcriptions`, {
-    method: "POST",
-    body: uploadForm(jfk, "jfk.wav"),
-  });
-  expect(response.status).toBe(202);
-  const { id } = (await response.json()) as { id: string };
-  const job = await expectDoneOnce(second, dataDir, id, jfk);
-  expect(job.attempts).toBe(1);
-  await stop(second);
+it("stops cleanly on SIGTERM after all that", async () => {
+  await stop();
+  expect(leftInTmp(null)).toEqual([]);
 });
