@@ -1,5 +1,6 @@
 // Two `npm run worker` processes on one storage account (an Azurite started here) race for ten
 // queued jobs: each job runs once, on one of them, both take part, and SIGTERM stops them cleanly.
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -66,6 +67,11 @@ afterAll(async () => {
 });
 
 it("runs each of ten jobs exactly once across two worker processes", async () => {
+  // What a crashed worker left (a process that has exited): removed when a worker starts.
+  const dead = spawnSync(process.execPath, ["-e", ""]).pid;
+  const orphan = path.join(workDir, "workers", "tmp", String(dead));
+  fs.mkdirSync(orphan, { recursive: true });
+  fs.writeFileSync(path.join(orphan, "job.pcm"), Buffer.alloc(1024));
   workers = [startWorkerProcess(), startWorkerProcess()];
   // Both listen before anything is queued, so neither can take every job before the other starts.
   await Promise.all(
@@ -140,6 +146,7 @@ it("runs each of ten jobs exactly once across two worker processes", async () =>
     ).toBe(true);
     expect(worker.lines.filter((line) => line.level === "warn" || line.level === "error")).toEqual([]);
   }
+  expect(fs.existsSync(orphan)).toBe(false);
   // Neither left a temporary file.
   const tmp = path.join(workDir, "workers", "tmp");
   const left = fs.existsSync(tmp)
