@@ -152,6 +152,7 @@ async function runSetup(
         worker.waitForLine((line) => line.message === "worker started", 120_000, "worker start-up"),
       ),
     );
+    const loadAverage = round(os.loadavg()[0]!, 2);
     const queueStart = performance.now();
     const ids: string[] = [];
     for (const file of files) ids.push(await upload(file));
@@ -185,6 +186,7 @@ async function runSetup(
     return {
       ...setup,
       run,
+      loadAverage,
       jobs: records.length,
       attempts,
       audioSec: round(audioSec, 1),
