@@ -180,7 +180,9 @@ async function runSetup(
     const created = records.map((record) => Date.parse(record.createdAt));
     const finished = records.map((record) => Date.parse(record.finishedAt!));
     const wallSec = (Math.max(...finished) - Math.min(...created)) / 1000;
-    const audioSec = records.reduce((sum, record) => sum + (record.durationSec ?? 0), 0);
+    // From the transcripts: a job record lacks durationSec when the job ends within one heartbeat.
+    const transcripts = await Promise.all(ids.map((id) => services.storage.transcripts.get(owner, id)));
+    const audioSec = transcripts.reduce((sum, transcript) => sum + (transcript?.durationSec ?? 0), 0);
     const latencies = records.map((record, index) => (finished[index]! - created[index]!) / 1000);
     const attempts = records.reduce((sum, record) => sum + record.attempts, 0);
     return {
