@@ -1,0 +1,88 @@
+// A server process for tests that kill it: the app's services, started and tidied the way
+// server.ts does, behind a bare node:http listener that hands requests to the route handlers
+// (no Next build needed). Run as `node --import tsx tests/helpers/crash-server.ts` with the app's
+// environment. It listens on a free loopback port and prints one JSON line `{"message":"test server ready",
+// "port":…}` once it takes requests; SIGTERM stops it as the real server stops.
+import http from "node:http";
+import { Readable } from "node:stream";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import { GET as getTranscription } from "@/app/api/transcriptions/[id]/route";
+import { POST as postTranscription } from "@/app/api/transcriptions/route";
+import { GET as listJobs } from "@/app/api/jobs/route";
+import { loadConfig } from "@/lib/config";
+import { getProcessEngine, startProcessServices, stopProcessServices, systemContext } from "@/lib/services";
+import { queueOrphanedRecordings } from "@/lib/services/transcriptions";
+import { removeOrphanedTempFiles } from "@/lib/util/temp-dir";
+
+type Handler = (request: Request, match: RegExpExecArray) => Promise<Response>;
+
+const routes: Array<{ method: string; path: RegExp; handle: Handler }> = [
+  { method: "POST", path: /^\/api\/transcriptions$/, handle: (request) => postTranscription(request, {}) },
+  { method: "GET", path: /^\/api\/jobs$/, handle: (request) => listJobs(request, {}) },
+  {
+    method: "GET",
+    path: /^\/api\/transcriptions\/([^/]+)$/,
+    handle: (request, match) =>
+      getTranscription(request, { params: Promise.resolve({ id: decodeURIComponent(match[1]!) }) }),
+  },
+];
+
+function toRequest(incoming: http.IncomingMessage): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(incoming.headers)) {
+    if (typeof value === "string") headers.set(name, value);
+    else if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+  }
+  const hasBody = incoming.method !== "GET" && incoming.method !== "HEAD";
+  return new Request(`http://127.0.0.1${incoming.url ?? "/"}`, {
+    method: incoming.method,
+    headers,
+    body: hasBody ? (Readable.toWeb(incoming) as ReadableStream<Uint8Array>) : undefined,
+    duplex: "half",
+  } as RequestInit);
+}
+
+async function answer(incoming: http.IncomingMessage, outgoing: http.ServerResponse): Promise<void> {
+  const pathname = new URL(incoming.url ?? "/", "http://127.0.0.1").pathname;
+  for (const route of routes) {
+    const match = route.path.exec(pathname);
+    if (!match || route.method !== incoming.method) continue;
+    const response = await route.handle(toRequest(incoming), match);
+    outgoing.writeHead(response.status, Object.fromEntries(response.headers));
+    if (response.body) {
+      Readable.fromWeb(response.body as WebReadableStream<Uint8Array>).pipe(outgoing);
+    } else {
+      outgoing.end();
+    }
+    return;
+  }
+  outgoing.writeHead(404).end();
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const services = await startProcessServices(config);
+  if (config.speech.preload) await getProcessEngine().warmUp();
+  await removeOrphanedTempFiles(config.dataDir);
+  await queueOrphanedRecordings(systemContext(services));
+
+  const server = http.createServer((incoming, outgoing) => {
+    answer(incoming, outgoing).catch((error: unknown) => {
+      outgoing.destroy(error instanceof Error ? error : new Error(String(error)));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  process.stdout.write(JSON.stringify({ message: "test server ready", port, pid: process.pid }) + "\n");
+
+  process.once("SIGTERM", () => {
+    server.close();
+    server.closeAllConnections();
+    void stopProcessServices().then(() => process.exit(0));
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
