@@ -4,9 +4,8 @@ import next from "next";
 import { loadConfig, type AppConfig } from "@/lib/config";
 import { logger } from "@/lib/log";
 import { getProcessEngine, startProcessServices, stopProcessServices, systemContext } from "@/lib/services";
-import { queueOrphanedRecordings } from "@/lib/services/transcriptions";
+import { runStartupTasks } from "@/lib/services/startup";
 import { FolderInUseError } from "@/lib/util/folder-lock";
-import { removeOrphanedTempFiles } from "@/lib/util/temp-dir";
 
 /** The caller's address: the socket's, or with a trusted proxy the first X-Forwarded-For entry. */
 export function clientAddress(request: http.IncomingMessage, trustProxy: boolean): string {
@@ -63,10 +62,7 @@ export async function startServer(options: {
   }
   services
     .then(async (built) => {
-      const cleaned = await removeOrphanedTempFiles(config.dataDir);
-      if (cleaned > 0) logger.info("removed temporary files left by stopped processes", { count: cleaned });
-      const queued = await queueOrphanedRecordings(systemContext(built));
-      if (queued > 0) logger.info("queued recordings that had no job", { count: queued });
+      await runStartupTasks(built, systemContext(built).owner, { queueOrphans: true });
       return built.storage.health();
     })
     .then((health) =>

@@ -2,7 +2,7 @@
 import { loadConfig, type AppConfig } from "@/lib/config";
 import { logger } from "@/lib/log";
 import { closeServices, createServices, startServicesWorker } from "@/lib/services";
-import { removeOrphanedTempFiles } from "@/lib/util/temp-dir";
+import { runStartupTasks } from "@/lib/services/startup";
 
 /** Why this configuration cannot feed a separate worker, or null when it can. */
 export function workerStorageProblem(config: AppConfig): string | null {
@@ -29,8 +29,7 @@ async function main() {
     process.exit(2);
   }
   const services = await createServices(config);
-  const cleaned = await removeOrphanedTempFiles(config.dataDir);
-  if (cleaned > 0) logger.info("removed temporary files left by stopped processes", { count: cleaned });
+  await runStartupTasks(services, config.storage.owner, { queueOrphans: false });
   const started = Date.now();
   await services.engine.warmUp();
   startServicesWorker(services);

@@ -284,13 +284,14 @@ export function startWorker(options: WorkerOptions): Worker {
         },
       });
       await stopBeating();
-      await finish(record, { status: "succeeded", progress: 1 }, true);
+      // Reports since the last heartbeat (a short job may have had none) go in with the end.
+      await finish({ ...record, ...pending }, { status: "succeeded", progress: 1 }, true);
       await jobs.queue.delete(job.message);
     } catch (error) {
       // The work has stopped: the job no longer counts as running here while its end is written.
       running.delete(jobKey);
       await stopBeating();
-      await settleFailure(record, job, error);
+      await settleFailure({ ...record, ...pending }, job, error);
     } finally {
       running.delete(jobKey);
     }

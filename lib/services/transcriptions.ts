@@ -438,6 +438,8 @@ async function transcribeRecording(
   await fs.mkdir(services.tempDir, { recursive: true });
   const source = path.join(services.tempDir, `${job.id}.source`);
   const pcmPath = path.join(services.tempDir, `${job.id}.pcm`);
+  // An earlier attempt stored the transcript and stopped before marking the job done.
+  if (await storage.transcripts.get(job.owner, job.id)) return;
   try {
     await recordings.downloadToFile(job.owner, job.recordingId, source).catch((error: unknown) => {
       if (error instanceof AppError && error.code === "not_found") {

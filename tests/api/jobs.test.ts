@@ -76,7 +76,11 @@ describe("transcription jobs", () => {
     // The job lets go at once: inference runs in the engine's own thread, which drops the rest of the
     // audio after the window it is decoding.
     const { services, owner } = await currentContext();
-    await until(async () => services.worker?.snapshot(owner, id), (snapshot) => snapshot === null, 2_000);
+    await until(
+      async () => services.worker?.snapshot(owner, id),
+      (snapshot) => snapshot === null,
+      2_000,
+    );
     expect(Date.now() - asked).toBeLessThan(2_000);
     expect((await fetchJob(id)).body).toMatchObject({ status: "cancelled", stage: "done" });
     expect(await services.storage.recordings.get(owner, recordingId)).not.toBeNull();

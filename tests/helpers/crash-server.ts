@@ -11,8 +11,7 @@ import { POST as postTranscription } from "@/app/api/transcriptions/route";
 import { GET as listJobs } from "@/app/api/jobs/route";
 import { loadConfig } from "@/lib/config";
 import { getProcessEngine, startProcessServices, stopProcessServices, systemContext } from "@/lib/services";
-import { queueOrphanedRecordings } from "@/lib/services/transcriptions";
-import { removeOrphanedTempFiles } from "@/lib/util/temp-dir";
+import { runStartupTasks } from "@/lib/services/startup";
 
 type Handler = (request: Request, match: RegExpExecArray) => Promise<Response>;
 
@@ -63,8 +62,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const services = await startProcessServices(config);
   if (config.speech.preload) await getProcessEngine().warmUp();
-  await removeOrphanedTempFiles(config.dataDir);
-  await queueOrphanedRecordings(systemContext(services));
+  // The server's own start-up work (server.ts), without Next.
+  await runStartupTasks(services, systemContext(services).owner, { queueOrphans: true });
 
   const server = http.createServer((incoming, outgoing) => {
     answer(incoming, outgoing).catch((error: unknown) => {

@@ -1,0 +1,21 @@
+import { logger } from "@/lib/log";
+import { removeOrphanedTempFiles } from "@/lib/util/temp-dir";
+import type { Services } from "./context";
+import { queueOrphanedRecordings } from "./transcriptions";
+
+/**
+ * What a process does once its services are up: remove the temporary files of processes that
+ * stopped (their jobs' audio is in storage), and, in the web server (`queueOrphans`), queue a job
+ * for recordings an earlier version left without one.
+ */
+export async function runStartupTasks(
+  services: Services,
+  owner: string,
+  options: { queueOrphans: boolean },
+): Promise<void> {
+  const cleaned = await removeOrphanedTempFiles(services.config.dataDir);
+  if (cleaned > 0) logger.info("removed temporary files left by stopped processes", { count: cleaned });
+  if (!options.queueOrphans) return;
+  const queued = await queueOrphanedRecordings({ services, owner });
+  if (queued > 0) logger.info("queued recordings that had no job", { count: queued });
+}
