@@ -35,6 +35,12 @@ export class ThreadedSpeechEngine implements SpeechEngine {
   private readonly closeAtExit = () => void this.close();
   private lastId = 0;
 
+  /**
+   * The thread's entry, in the app's folder: this module may run from a bundle elsewhere. Kept out
+   * of the `new Worker` call, where a path the bundler can follow would make it bundle the thread.
+   */
+  private readonly entry = path.join(process.cwd(), "lib", "speech", "local", "engine-thread.cjs");
+
   constructor(private readonly options: LocalEngineOptions) {}
 
   status(): EngineStatus {
@@ -128,9 +134,7 @@ export class ThreadedSpeechEngine implements SpeechEngine {
 
   private ensureThread(): Worker {
     if (this.thread) return this.thread;
-    // Resolved from the app's folder: this module may run from a bundle elsewhere.
-    const entry = path.join(process.cwd(), "lib", "speech", "local", "engine-thread.cjs");
-    const thread = new Worker(entry, { workerData: this.options });
+    const thread = new Worker(this.entry, { workerData: this.options });
     thread.on("message", (reply: ThreadReply) => this.receive(reply));
     thread.on("error", (error) => this.fail(error));
     thread.on("exit", (code) => {
