@@ -47,7 +47,11 @@ export interface Worker {
   /** Looks at the queue now rather than after the idle wait (a job was just queued here). */
   wake(): void;
   /** What a job this worker runs has reported so far (fresher than its record), or null. */
-  snapshot(owner: string, id: string): JobReport | null;
+  /**
+   * A job this worker runs, as its record will read after the next heartbeat (its latest reports
+   * merged in), or null: a poll of a job running here needs no storage read.
+   */
+  snapshot(owner: string, id: string): JobRecord | null;
   /** Stops the job at once if this worker runs it; true when it did. */
   cancel(owner: string, id: string): boolean;
   /** Stops taking work; running jobs are handed back to the queue (not counted as attempts). */
@@ -56,10 +60,15 @@ export interface Worker {
 
 type StopReason = "cancelled" | "lost" | "shutdown";
 
+/** How often the segments decoded so far are written to a running job's record. */
+const SEGMENTS_EVERY_MS = 3_000;
+
 interface RunningJob {
   controller: AbortController;
   /** Everything reported so far, merged. */
   latest: JobReport;
+  /** The record as last written by this worker. */
+  record: JobRecord;
   reason: StopReason | null;
   message: ReceivedMessage;
 }
@@ -205,11 +214,18 @@ export function startWorker(options: WorkerOptions): Worker {
 
   async function run(claimed: JobRecord, message: ReceivedMessage): Promise<void> {
     const jobKey = key(claimed.owner, claimed.id);
-    const job: RunningJob = { controller: new AbortController(), latest: {}, reason: null, message };
+    const job: RunningJob = {
+      controller: new AbortController(),
+      latest: {},
+      record: claimed,
+      reason: null,
+      message,
+    };
     running.set(jobKey, job);
     let record = claimed;
     let pending: JobReport = {};
     let lastRenewal = Date.now();
+    let lastSegments = 0;
     let beating = true;
 
     const stopWith = (reason: StopReason) => {
@@ -220,13 +236,17 @@ export function startWorker(options: WorkerOptions): Worker {
     async function beat(): Promise<void> {
       const now = Date.now();
       const renew = now - lastRenewal >= (visibilitySec * 1000) / 3;
-      const hasNews = Object.keys(pending).length > 0;
+      // The text so far is the bulk of a record: it is written less often than progress.
+      const { segmentsSoFar, ...small } = pending;
+      const segmentsDue = segmentsSoFar !== undefined && now - lastSegments >= SEGMENTS_EVERY_MS;
+      const news: JobReport = segmentsDue ? pending : small;
+      const hasNews = Object.keys(news).length > 0;
       try {
         if (hasNews || renew) {
-          const news = pending;
-          pending = {};
+          pending = segmentsDue || segmentsSoFar === undefined ? {} : { segmentsSoFar };
+          if (segmentsDue) lastSegments = now;
           try {
-            record = await jobs.records.update({
+            record = job.record = await jobs.records.update({
               ...record,
               ...news,
               leaseUntil: new Date(now + visibilitySec * 1000).toISOString(),
@@ -254,7 +274,7 @@ export function startWorker(options: WorkerOptions): Worker {
           if (fresh === undefined) return;
           if (!fresh || fresh.status === "cancelled") stopWith("cancelled");
           else if (fresh.workerId !== workerId || fresh.status !== "running") stopWith("lost");
-          else record = fresh;
+          else record = job.record = fresh;
         }
         // Storage that does not answer: the news waits for the next beat.
       }
@@ -376,7 +396,7 @@ export function startWorker(options: WorkerOptions): Worker {
     },
     snapshot(owner, id) {
       const job = running.get(key(owner, id));
-      return job ? { ...job.latest } : null;
+      return job ? { ...job.record, ...job.latest } : null;
     },
     cancel(owner, id) {
       const job = running.get(key(owner, id));

@@ -186,10 +186,9 @@ export async function getTranscription(
   { services, owner }: ServiceContext,
   id: string,
 ): Promise<TranscriptionView> {
-  const stored = await services.jobs.records.get(owner, id);
-  // A job this process runs reports here first; its record catches up at the next heartbeat.
-  const live = stored?.status === "running" ? services.worker?.snapshot(owner, id) : null;
-  const record = stored && live ? { ...stored, ...live } : stored;
+  // A job this process runs is read from its worker: fresher than its record, and no storage
+  // round trip for every poll.
+  const record = services.worker?.snapshot(owner, id) ?? (await services.jobs.records.get(owner, id));
   if (record && record.status !== "succeeded") {
     const [view] = await summarize(services, [record]);
     return { ...view!, ...(record.segmentsSoFar ? { segmentsSoFar: record.segmentsSoFar } : {}) };

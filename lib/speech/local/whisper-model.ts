@@ -71,12 +71,12 @@ export class WhisperModel {
     return new WhisperModel(session, new WhisperTokenizer(data), options.beams);
   }
 
-  /** Decodes one window (at most 30 s). */
   /** Frees the model's native memory; the object is unusable afterwards. */
   async release(): Promise<void> {
     await this.session.release();
   }
 
+  /** Decodes one window (at most 30 s). */
   async decode(samples: Float32Array, options: DecodeOptions = {}): Promise<DecodedWindow> {
     const result = await this.session.run({
       audio_pcm: new ort.Tensor("float32", samples, [1, samples.length]),
