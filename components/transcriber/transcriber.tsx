@@ -167,7 +167,8 @@ export function Transcriber() {
         id="main"
         className="mx-auto grid max-w-[1480px] gap-6 px-4 py-6 sm:px-6 lg:grid-cols-[18rem_minmax(0,1fr)] lg:py-8 xl:grid-cols-[18rem_minmax(0,1fr)_20rem]"
       >
-        <aside aria-label="Settings" className="lg:sticky lg:top-20 lg:self-start">
+        {/* On one column (phones) the input, the files and the text come first; settings after. */}
+        <aside aria-label="Settings" className="order-2 lg:order-none lg:sticky lg:top-20 lg:self-start">
           <SettingsSidebar
             health={health}
             unreachable={unreachable}
@@ -180,7 +181,7 @@ export function Transcriber() {
           />
         </aside>
 
-        <div className="flex min-w-0 flex-col gap-6">
+        <div className="order-1 flex min-w-0 flex-col gap-6 lg:order-none">
           <div>
             <h1 className="text-xl font-semibold tracking-tight text-zinc-900 dark:text-white">
               New transcript
@@ -233,7 +234,7 @@ export function Transcriber() {
 
         <aside
           aria-label="Summary"
-          className="lg:col-start-2 xl:col-start-auto xl:sticky xl:top-20 xl:self-start"
+          className="order-3 lg:order-none lg:col-start-2 xl:col-start-auto xl:sticky xl:top-20 xl:self-start"
         >
           {/* The transcript's session renders its summary panel into this slot. */}
           <div ref={setSummaryContainer} />
