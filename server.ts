@@ -4,7 +4,7 @@ import next from "next";
 import { loadConfig, type AppConfig } from "@/lib/config";
 import { logger } from "@/lib/log";
 import { getProcessEngine, startProcessServices, stopProcessServices, systemContext } from "@/lib/services";
-import { runStartupTasks } from "@/lib/services/startup";
+import { pruneJobs, runStartupTasks } from "@/lib/services/startup";
 import { FolderInUseError } from "@/lib/util/folder-lock";
 
 /** The caller's address: the socket's, or with a trusted proxy the first X-Forwarded-For entry. */
@@ -60,9 +60,11 @@ export async function startServer(options: {
       .then(() => logger.info("speech engine ready", { engine: engine.info.id, ms: Date.now() - started }))
       .catch((error: unknown) => logger.error("speech engine failed to load", { error: String(error) }));
   }
+  let housekeeping: ReturnType<typeof setInterval> | undefined;
   services
     .then(async (built) => {
       await runStartupTasks(built, systemContext(built).owner, { queueOrphans: true });
+      housekeeping = setInterval(() => void pruneJobs(built), 6 * 60 * 60 * 1000).unref();
       return built.storage.health();
     })
     .then((health) =>
@@ -83,6 +85,7 @@ export async function startServer(options: {
     });
 
   async function stop() {
+    clearInterval(housekeeping);
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();

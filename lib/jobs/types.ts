@@ -61,6 +61,8 @@ export interface JobStore {
   listByOwner(owner: string, since: string): Promise<JobRecord[]>;
   /** Every queued job of the deployment, in the order they were queued (by `updatedAt`): queue positions. */
   listQueued(): Promise<Array<Pick<JobRecord, "id" | "owner" | "updatedAt">>>;
+  /** Jobs of the deployment that succeeded before `before` (their transcripts hold the result). */
+  listSucceededBefore(before: string): Promise<Array<Pick<JobRecord, "id" | "owner">>>;
   /** Removes a record; missing ones are ignored. */
   delete(owner: string, id: string): Promise<void>;
 }

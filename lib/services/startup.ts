@@ -1,12 +1,12 @@
 import { logger } from "@/lib/log";
 import { removeOrphanedTempFiles } from "@/lib/util/temp-dir";
 import type { Services } from "./context";
-import { queueOrphanedRecordings } from "./transcriptions";
+import { pruneSucceededJobs, queueOrphanedRecordings } from "./transcriptions";
 
 /**
  * What a process does once its services are up: remove the temporary files of processes that
  * stopped (their jobs' audio is in storage), and, in the web server (`queueOrphans`), queue a job
- * for recordings an earlier version left without one.
+ * for recordings an earlier version left without one and remove old records of succeeded jobs.
  */
 export async function runStartupTasks(
   services: Services,
@@ -18,4 +18,15 @@ export async function runStartupTasks(
   if (!options.queueOrphans) return;
   const queued = await queueOrphanedRecordings({ services, owner });
   if (queued > 0) logger.info("queued recordings that had no job", { count: queued });
+  await pruneJobs(services);
+}
+
+/** Removes records of jobs that succeeded over a week ago; logs instead of failing. */
+export async function pruneJobs(services: Services): Promise<void> {
+  try {
+    const pruned = await pruneSucceededJobs(services);
+    if (pruned > 0) logger.info("removed records of old finished jobs", { count: pruned });
+  } catch (error) {
+    logger.warn("old job records not removed", { error: String(error) });
+  }
 }

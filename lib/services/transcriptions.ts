@@ -311,6 +311,21 @@ export async function retryTranscription(context: ServiceContext, id: string): P
   return { id, status: "queued", recordingId: record.recordingId };
 }
 
+/**
+ * Removes the records of jobs that succeeded more than `keepMs` ago: their transcripts hold the
+ * result, and the job table would otherwise only grow. Failed and cancelled jobs stay (they can
+ * be retried). Returns how many were removed.
+ */
+export async function pruneSucceededJobs(
+  services: Services,
+  keepMs = 7 * 24 * 60 * 60 * 1000,
+): Promise<number> {
+  const before = new Date(Date.now() - keepMs).toISOString();
+  const old = await services.jobs.records.listSucceededBefore(before);
+  for (const job of old) await services.jobs.records.delete(job.owner, job.id);
+  return old.length;
+}
+
 /** Cancels a transcription's job if it is not done, and removes its record (the transcript is being deleted). */
 export async function forgetJob(context: ServiceContext, id: string): Promise<void> {
   await cancelTranscription(context, id);

@@ -7,6 +7,7 @@ import { GET as listJobsRoute } from "@/app/api/jobs/route";
 import { DELETE as deleteRoute } from "@/app/api/transcriptions/[id]/route";
 import { POST as retryRoute } from "@/app/api/transcriptions/[id]/retry/route";
 import { jobListSchema, transcriptionViewSchema } from "@/lib/contract";
+import { pruneSucceededJobs } from "@/lib/services/transcriptions";
 import { configure, currentContext, fetchJob, readFixture, upload, waitForJob } from "../helpers/api";
 import { runFfmpeg } from "../helpers/ffmpeg";
 
@@ -137,5 +138,45 @@ describe("transcription jobs", () => {
     expect(await services.storage.recordings.get(owner, recordingId)).toBeNull();
     expect((await fetchJob(id)).status).toBe(404);
     expect((await cancel(id)).status).toBe(404);
+  });
+
+  it("removes the records of jobs that succeeded over a week ago, and only those", async () => {
+    const { services, owner } = await currentContext();
+    const long = new Date(Date.now() - 8 * 24 * 3600 * 1000).toISOString();
+    const recent = new Date().toISOString();
+    const base = {
+      owner,
+      recordingId: "abcdefghij0000000",
+      title: "old",
+      language: "en-US",
+      settings: { diarize: false },
+      stage: "done" as const,
+      progress: 1,
+      attempts: 1,
+      createdAt: long,
+      updatedAt: long,
+    };
+    await services.jobs.records.create({
+      ...base,
+      id: "prune00000000old1",
+      status: "succeeded",
+      finishedAt: long,
+    });
+    await services.jobs.records.create({
+      ...base,
+      id: "prune00000000new1",
+      status: "succeeded",
+      finishedAt: recent,
+    });
+    await services.jobs.records.create({
+      ...base,
+      id: "prune00000000bad1",
+      status: "failed",
+      finishedAt: long,
+    });
+    expect(await pruneSucceededJobs(services)).toBe(1);
+    expect(await services.jobs.records.get(owner, "prune00000000old1")).toBeNull();
+    expect(await services.jobs.records.get(owner, "prune00000000new1")).not.toBeNull();
+    expect(await services.jobs.records.get(owner, "prune00000000bad1")).not.toBeNull();
   });
 });

@@ -105,6 +105,12 @@ export class TableJobStore implements JobStore {
       .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || a.id.localeCompare(b.id));
   }
 
+  async listSucceededBefore(before: string): Promise<Array<Pick<JobRecord, "id" | "owner">>> {
+    const filter = odata`Status eq 'succeeded' and FinishedAt lt ${before}`;
+    const records = await this.query(filter, ["PartitionKey", "RowKey"]);
+    return records.map(({ id, owner }) => ({ id, owner }));
+  }
+
   async delete(owner: string, id: string): Promise<void> {
     await this.ensureReady();
     try {

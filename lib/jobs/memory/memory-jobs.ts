@@ -61,6 +61,12 @@ class MemoryJobStore implements JobStore {
       .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || a.id.localeCompare(b.id));
   }
 
+  async listSucceededBefore(before: string): Promise<Array<Pick<JobRecord, "id" | "owner">>> {
+    return [...this.records.values()]
+      .filter((record) => record.status === "succeeded" && (record.finishedAt ?? "") < before)
+      .map(({ id, owner }) => ({ id, owner }));
+  }
+
   async delete(owner: string, id: string): Promise<void> {
     this.records.delete(`${owner}/${id}`);
   }
