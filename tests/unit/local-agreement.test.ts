@@ -62,6 +62,16 @@ describe("local agreement", () => {
     expect(texts(agreement.flush(final))).toBe("can do for you");
   });
 
+  it("finds the end of what is confirmed in a final decode by its words, not its rough times", () => {
+    const agreement = new LocalAgreement();
+    agreement.insert(words("and so my fellow"));
+    agreement.insert(words("and so my fellow americans"));
+    // The final decode places its words differently in time, and says one word more at the start.
+    const final = words("well and so my fellow americans ask not", 0.9);
+    expect(texts(agreement.flush(final))).toBe("americans ask not");
+    expect(texts(agreement.confirmedWords)).toBe("and so my fellow americans ask not");
+  });
+
   it("never changes a confirmed word, on any sequence of growing, wavering decodes", () => {
     const truth = "and so my fellow americans ask not what your country can do for you".split(" ");
     let seed = 7;

@@ -1,0 +1,219 @@
+import type { Segment } from "@/lib/domain/transcript";
+import { LocalAgreement, wordsOf, type TimedWord } from "./local-agreement";
+import { UtteranceTracker, type SampleRange, type UtteranceEvent } from "./utterance-tracker";
+
+/** What a live session tells its listener. */
+export type LiveEvent =
+  /**
+   * The open utterance as heard so far (replaces the previous partial): `stable` is the start of
+   * `text` that two decodes agreed on and will not change; the rest is a guess.
+   */
+  | { type: "partial"; start: number; text: string; stable: string }
+  /** A finished utterance, with its times in seconds from the start of the stream. */
+  | { type: "final"; segment: Segment };
+
+/**
+ * Decodes audio of the stream (`samples` start `startSec` into it); segments have times in seconds
+ * from the start of `samples`. `final` asks for the full-quality decode of a finished utterance
+ * (quality checks and fallbacks); partial decodes may be cheaper.
+ */
+export type StreamDecoder = (
+  samples: Float32Array,
+  options: { final: boolean; startSec: number },
+) => Promise<Array<{ start: number; end: number; text: string }>>;
+
+/** Speech probability of one VAD frame of the stream. */
+export type FrameVad = (frame: Float32Array) => Promise<number>;
+
+/** How a live stream is transcribed. */
+export interface StreamingOptions {
+  sampleRate: number;
+  frameSamples: number;
+  vad: FrameVad;
+  decode: StreamDecoder;
+  emit: (event: LiveEvent) => void;
+  /** Least time between two decodes of the open utterance. */
+  partialEverySec?: number;
+  pauseSec?: number;
+  maxUtteranceSec?: number;
+}
+
+interface OpenUtterance {
+  id: number;
+  start: number;
+  agreement: LocalAgreement;
+}
+
+/**
+ * Live transcription of one stream: voice activity cuts it into utterances; the open one is
+ * decoded again at least every `partialEverySec` while it grows and sent as a partial whose
+ * agreed words never change; a closed one is decoded in full and sent as a final segment. Only
+ * one partial decode runs at a time, and none while a final waits, so a stream that falls behind
+ * gets fewer partials but every final. Audio is kept only from the open utterance on.
+ */
+export class StreamingTranscriber {
+  private readonly tracker: UtteranceTracker;
+  private readonly partialEvery: number;
+  /** Audio from sample `bufferStart` on, `buffered` samples of it. */
+  private buffer = new Float32Array(16_000 * 8);
+  private bufferStart = 0;
+  private buffered = 0;
+  /** Samples already given to the VAD. */
+  private analysed = 0;
+  private open: OpenUtterance | null = null;
+  private lastUtteranceId = 0;
+  private partialRunning = false;
+  private lastPartialAt = 0;
+  private finalsWaiting = 0;
+  private finals: Promise<void> = Promise.resolve();
+  private work: Promise<void> = Promise.resolve();
+  private failure: unknown = null;
+  private readonly segments: Segment[] = [];
+
+  constructor(private readonly options: StreamingOptions) {
+    this.tracker = new UtteranceTracker({
+      sampleRate: options.sampleRate,
+      frameSamples: options.frameSamples,
+      pauseSec: options.pauseSec,
+      maxSec: options.maxUtteranceSec,
+    });
+    this.partialEvery = Math.round((options.partialEverySec ?? 0.5) * options.sampleRate);
+  }
+
+  /** Takes the next audio of the stream. Resolves once its frames went through the VAD. */
+  push(samples: Float32Array): Promise<void> {
+    this.work = this.work.then(() => this.consume(samples));
+    return this.work;
+  }
+
+  /** Ends the stream: the open utterance is closed and decoded; resolves with every final segment. */
+  async finish(): Promise<Segment[]> {
+    await this.work;
+    this.handle(this.tracker.finish());
+    await this.finals;
+    if (this.failure) throw this.failure;
+    return [...this.segments];
+  }
+
+  private async consume(samples: Float32Array): Promise<void> {
+    this.append(samples);
+    const { frameSamples } = this.options;
+    while (this.bufferStart + this.buffered - this.analysed >= frameSamples) {
+      const at = this.analysed - this.bufferStart;
+      const probability = await this.options.vad(this.buffer.subarray(at, at + frameSamples));
+      this.analysed += frameSamples;
+      this.handle(this.tracker.push(probability));
+    }
+    this.maybeDecodePartial();
+  }
+
+  private handle(events: UtteranceEvent[]): void {
+    for (const event of events) {
+      if (event.type === "open") {
+        this.open = { id: ++this.lastUtteranceId, start: event.start, agreement: new LocalAgreement() };
+        this.lastPartialAt = event.start;
+      } else {
+        this.closeUtterance(event.range);
+      }
+    }
+    this.trim();
+  }
+
+  private closeUtterance(range: SampleRange): void {
+    const utterance = this.open;
+    this.open = null;
+    if (!utterance) return;
+    const samples = this.slice(range);
+    const { sampleRate } = this.options;
+    this.finalsWaiting++;
+    this.finals = this.finals.then(async () => {
+      try {
+        const decoded = await this.options.decode(samples, {
+          final: true,
+          startSec: range.start / sampleRate,
+        });
+        utterance.agreement.flush(shift(wordsOf(decoded), range.start / sampleRate));
+        const text = [...utterance.agreement.confirmedWords].map((word) => word.text).join(" ");
+        if (text) {
+          const segment = {
+            start: round(range.start / sampleRate),
+            end: round(range.end / sampleRate),
+            text,
+          };
+          this.segments.push(segment);
+          this.options.emit({ type: "final", segment });
+        }
+      } catch (error) {
+        this.failure ??= error;
+      } finally {
+        this.finalsWaiting--;
+      }
+    });
+  }
+
+  private maybeDecodePartial(): void {
+    const utterance = this.open;
+    if (!utterance || this.partialRunning || this.finalsWaiting > 0) return;
+    const position = this.tracker.position;
+    if (position - this.lastPartialAt < this.partialEvery) return;
+    this.partialRunning = true;
+    this.lastPartialAt = position;
+    const range = { start: utterance.start, end: position };
+    const samples = this.slice(range);
+    const offset = range.start / this.options.sampleRate;
+    this.options
+      .decode(samples, { final: false, startSec: offset })
+      .then((decoded) => {
+        // The utterance closed meanwhile: its final says it all.
+        if (this.open?.id !== utterance.id) return;
+        const { tentative } = utterance.agreement.insert(shift(wordsOf(decoded), offset));
+        const stable = utterance.agreement.confirmedWords.map((word) => word.text).join(" ");
+        const guess = tentative.map((word) => word.text).join(" ");
+        this.options.emit({
+          type: "partial",
+          start: round(offset),
+          text: [stable, guess].filter(Boolean).join(" "),
+          stable,
+        });
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        this.partialRunning = false;
+      });
+  }
+
+  private append(samples: Float32Array): void {
+    const needed = this.buffered + samples.length;
+    if (needed > this.buffer.length) {
+      const grown = new Float32Array(Math.max(needed, this.buffer.length * 2));
+      grown.set(this.buffer.subarray(0, this.buffered));
+      this.buffer = grown;
+    }
+    this.buffer.set(samples, this.buffered);
+    this.buffered += samples.length;
+  }
+
+  /** Drops audio nothing needs any more: before the open utterance, or before the VAD's pad. */
+  private trim(): void {
+    const keepFrom = this.open ? this.open.start : Math.max(0, this.analysed - this.options.sampleRate);
+    const drop = keepFrom - this.bufferStart;
+    if (drop <= 0) return;
+    this.buffer.copyWithin(0, drop, this.buffered);
+    this.buffered -= drop;
+    this.bufferStart = keepFrom;
+  }
+
+  private slice(range: SampleRange): Float32Array {
+    const from = Math.max(0, range.start - this.bufferStart);
+    const to = Math.max(from, Math.min(this.buffered, range.end - this.bufferStart));
+    return this.buffer.slice(from, to);
+  }
+}
+
+function shift(words: TimedWord[], offset: number): TimedWord[] {
+  return words.map((word) => ({ ...word, start: word.start + offset, end: word.end + offset }));
+}
+
+function round(seconds: number): number {
+  return Math.round(seconds * 100) / 100;
+}
