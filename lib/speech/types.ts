@@ -73,4 +73,16 @@ export interface SpeechEngine {
   transcribe(audio: PcmAudio, options: TranscribeOptions): Promise<SpeechResult>;
   /** Releases what the engine holds (a thread, a model) once its work stops; it loads again on use. */
   close?(): Promise<void>;
+  /** Live audio through the engine's model, for engines that transcribe a stream themselves. */
+  openLive?(): LiveDecoding;
+}
+
+/** One live stream's use of an engine: its voice activity, and decodes of its utterances. */
+export interface LiveDecoding {
+  /** Takes the next 16 kHz audio; answers the speech probability of each VAD frame it completes. */
+  vad(samples: Float32Array): Promise<number[]>;
+  /** Decodes one utterance (at most 30 s); `final` adds the quality guards of file transcription. */
+  decode(samples: Float32Array, options: { final: boolean }): Promise<Segment[]>;
+  /** Ends the stream's voice-activity state. */
+  close(): void;
 }

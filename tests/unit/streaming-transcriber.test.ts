@@ -47,15 +47,32 @@ function scriptedDecoder(options: { delayMs?: number; calls?: { final: boolean }
   };
 }
 
-const vad = async (frame: Float32Array) =>
-  frame.reduce((sum, value) => sum + Math.abs(value), 0) / frame.length > 0.4 ? 0.95 : 0.02;
+/** A stateful VAD as Silero's stream: frames complete across chunks. */
+function loudnessVad() {
+  let pending = new Float32Array(0);
+  return async (chunk: Float32Array) => {
+    const joined = new Float32Array(pending.length + chunk.length);
+    joined.set(pending);
+    joined.set(chunk, pending.length);
+    const probabilities: number[] = [];
+    let at = 0;
+    for (; at + frameSamples <= joined.length; at += frameSamples) {
+      const loudness = joined
+        .subarray(at, at + frameSamples)
+        .reduce((sum, value) => sum + Math.abs(value), 0);
+      probabilities.push(loudness / frameSamples > 0.4 ? 0.95 : 0.02);
+    }
+    pending = joined.slice(at);
+    return probabilities;
+  };
+}
 
 async function runStream(decode: StreamDecoder, chunkSec = 0.1) {
   const events: LiveEvent[] = [];
   const transcriber = new StreamingTranscriber({
     sampleRate,
     frameSamples,
-    vad,
+    vad: loudnessVad(),
     decode,
     emit: (event) => events.push(event),
   });

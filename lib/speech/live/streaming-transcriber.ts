@@ -22,14 +22,17 @@ export type StreamDecoder = (
   options: { final: boolean; startSec: number },
 ) => Promise<Array<{ start: number; end: number; text: string }>>;
 
-/** Speech probability of one VAD frame of the stream. */
-export type FrameVad = (frame: Float32Array) => Promise<number>;
+/**
+ * Voice activity of the stream: takes the next audio and answers the speech probability of every
+ * VAD frame it completes, in order (a stateful stream, as Silero's).
+ */
+export type StreamVad = (samples: Float32Array) => Promise<number[]>;
 
 /** How a live stream is transcribed. */
 export interface StreamingOptions {
   sampleRate: number;
   frameSamples: number;
-  vad: FrameVad;
+  vad: StreamVad;
   decode: StreamDecoder;
   emit: (event: LiveEvent) => void;
   /** Least time between two decodes of the open utterance. */
@@ -58,7 +61,7 @@ export class StreamingTranscriber {
   private buffer = new Float32Array(16_000 * 8);
   private bufferStart = 0;
   private buffered = 0;
-  /** Samples already given to the VAD. */
+  /** Samples the VAD has answered for. */
   private analysed = 0;
   private open: OpenUtterance | null = null;
   private lastUtteranceId = 0;
@@ -97,11 +100,8 @@ export class StreamingTranscriber {
 
   private async consume(samples: Float32Array): Promise<void> {
     this.append(samples);
-    const { frameSamples } = this.options;
-    while (this.bufferStart + this.buffered - this.analysed >= frameSamples) {
-      const at = this.analysed - this.bufferStart;
-      const probability = await this.options.vad(this.buffer.subarray(at, at + frameSamples));
-      this.analysed += frameSamples;
+    for (const probability of await this.options.vad(samples)) {
+      this.analysed += this.options.frameSamples;
       this.handle(this.tracker.push(probability));
     }
     this.maybeDecodePartial();

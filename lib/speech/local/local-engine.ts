@@ -1,12 +1,21 @@
 import { readPcm, type PcmAudio } from "@/lib/audio/pcm";
 import { AppError } from "@/lib/domain/errors";
 import { TaskQueue } from "@/lib/util/serial-queue";
-import type { EngineInfo, EngineStatus, SpeechEngine, SpeechResult, TranscribeOptions } from "../types";
+import type {
+  EngineInfo,
+  EngineStatus,
+  LiveDecoding,
+  Segment,
+  SpeechEngine,
+  SpeechResult,
+  TranscribeOptions,
+} from "../types";
 import { resolvePackageFile, vadSource } from "./model-files";
 import { prepareWhisperModel } from "./prepare-model";
-import { SileroVad, VAD_FRAME_SAMPLES } from "./silero-vad";
+import { SileroVad, VAD_FRAME_SAMPLES, type VadStream } from "./silero-vad";
 import { WhisperModel } from "./whisper-model";
 import { transcribeLongForm, type WindowDecoder } from "./long-form";
+import { collapseLoops, findRepetition, isLoop, isSoundLabel, normalizedWords } from "./text-quality";
 import type { WindowPlanOptions } from "./windows";
 
 /** Settings of the local engine, from `AppConfig`. */
@@ -41,6 +50,8 @@ export class LocalWhisperEngine implements SpeechEngine {
   private loading: Promise<LoadedModels> | null = null;
   private current: EngineStatus = { ready: false, state: "idle" };
   private readonly queue = new TaskQueue(1);
+  /** The Whisper model, one decode at a time: live decodes go before file windows. */
+  private readonly gate = new PriorityGate();
 
   constructor(private readonly options: LocalEngineOptions) {}
 
@@ -77,6 +88,46 @@ export class LocalWhisperEngine implements SpeechEngine {
         });
       }
     });
+  }
+
+  openLive(): LiveDecoding {
+    const stream = this.openVadStream();
+    return {
+      vad: async (samples) => (await stream).push(samples),
+      decode: (samples, options) => this.decodeSamples(samples, options),
+      close: () => undefined,
+    };
+  }
+
+  /** A voice-activity stream for live audio (its own state; the shared Silero model). */
+  async openVadStream(): Promise<VadStream> {
+    const models = await this.models();
+    return models.vad.createStream();
+  }
+
+  /**
+   * Decodes live audio (one utterance, at most 30 s) ahead of any file window waiting for the model.
+   * A `final` decode gets the file path's guards: a looping output is decoded again with beam search
+   * and a repetition penalty, and loops that survive are cut to one copy. Sound labels are dropped.
+   */
+  async decodeSamples(samples: Float32Array, options: { final: boolean }): Promise<Segment[]> {
+    const { whisper } = await this.models();
+    const durationSec = samples.length / PCM_RATE;
+    const decode = async (settings: { beams?: number; repetitionPenalty?: number }) => {
+      const output = await this.gate.run("live", () => whisper.decode(samples, settings));
+      return whisper.tokenizer
+        .segment(output.tokens, durationSec)
+        .filter((segment) => segment.text.trim() && !isSoundLabel(segment.text));
+    };
+    let segments = await decode({});
+    const loops = (list: Array<{ text: string }>) =>
+      isLoop(findRepetition(normalizedWords(list.map((segment) => segment.text).join(" "))));
+    if (options.final && loops(segments)) {
+      segments = await decode({ beams: 4, repetitionPenalty: 1.1 });
+      if (loops(segments))
+        segments = segments.map((segment) => ({ ...segment, text: collapseLoops(segment.text) }));
+    }
+    return segments.map((segment) => ({ start: segment.start, end: segment.end, text: segment.text.trim() }));
   }
 
   /** Frees the loaded models once the running transcription ends; they load again on next use. */
@@ -126,7 +177,7 @@ export class LocalWhisperEngine implements SpeechEngine {
     const { whisper } = models;
     const decode: WindowDecoder = async ({ window, beams, repetitionPenalty }) => {
       const samples = await readPcm(audio, window.start, window.end - window.start);
-      const output = await whisper.decode(samples, { beams, repetitionPenalty });
+      const output = await this.gate.run("file", () => whisper.decode(samples, { beams, repetitionPenalty }));
       return {
         segments: whisper.tokenizer.segment(output.tokens, samples.length / audio.sampleRate),
         avgLogProb: output.avgLogProb,
@@ -142,5 +193,28 @@ export class LocalWhisperEngine implements SpeechEngine {
       onProgress: options.onProgress,
       onSegments: options.onSegments,
     });
+  }
+}
+
+const PCM_RATE = 16_000;
+
+/**
+ * Runs tasks one at a time; waiting `live` tasks go before waiting `file` ones, so a file job
+ * yields the model to live sessions between two of its windows and never makes them wait longer.
+ */
+class PriorityGate {
+  private busy = false;
+  private readonly waiting: Record<"live" | "file", Array<() => void>> = { live: [], file: [] };
+
+  async run<T>(priority: "live" | "file", task: () => Promise<T>): Promise<T> {
+    if (this.busy) await new Promise<void>((resolve) => this.waiting[priority].push(resolve));
+    this.busy = true;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.live.shift() ?? this.waiting.file.shift();
+      if (next) next();
+      else this.busy = false;
+    }
   }
 }

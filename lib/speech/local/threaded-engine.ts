@@ -3,7 +3,15 @@ import { Worker } from "node:worker_threads";
 import type { PcmAudio } from "@/lib/audio/pcm";
 import { AppError, errorStatus, type ErrorCode } from "@/lib/domain/errors";
 import { logger } from "@/lib/log";
-import type { EngineInfo, EngineStatus, SpeechEngine, SpeechResult, TranscribeOptions } from "../types";
+import type {
+  EngineInfo,
+  EngineStatus,
+  LiveDecoding,
+  Segment,
+  SpeechEngine,
+  SpeechResult,
+  TranscribeOptions,
+} from "../types";
 import { LOCAL_ENGINE_INFO, type LocalEngineOptions } from "./local-engine";
 import type { ThreadError, ThreadReply, ThreadRequest } from "./thread-messages";
 
@@ -34,6 +42,12 @@ export class ThreadedSpeechEngine implements SpeechEngine {
   private closed: (() => void) | null = null;
   private readonly closeAtExit = () => void this.close();
   private lastId = 0;
+  private lastLiveSession = 0;
+  /** Live requests waiting for the thread's answer. */
+  private readonly liveCalls = new Map<
+    number,
+    { resolve(value: unknown): void; reject(error: unknown): void }
+  >();
 
   /**
    * The thread's entry, in the app's folder: this module may run from a bundle elsewhere. Kept out
@@ -92,6 +106,38 @@ export class ThreadedSpeechEngine implements SpeechEngine {
         audio,
         options: { language: options.language, diarize: options.diarize },
       });
+    });
+  }
+
+  openLive(): LiveDecoding {
+    const session = ++this.lastLiveSession;
+    return {
+      vad: async (samples) => {
+        await this.warmUp();
+        return (await this.ask({ type: "live-vad", id: ++this.lastId, session, samples })) as number[];
+      },
+      decode: async (samples, options) => {
+        await this.warmUp();
+        return (await this.ask({
+          type: "live-decode",
+          id: ++this.lastId,
+          samples,
+          final: options.final,
+        })) as Segment[];
+      },
+      close: () => {
+        if (this.thread) this.send({ type: "live-close", session });
+        this.idle();
+      },
+    };
+  }
+
+  /** Sends a live request (its audio copied, the caller keeps its own) and waits for the answer. */
+  private ask(request: Extract<ThreadRequest, { type: "live-vad" | "live-decode" }>): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.liveCalls.set(request.id, { resolve, reject });
+      this.inThread.add(request.id);
+      this.send(request);
     });
   }
 
@@ -171,6 +217,15 @@ export class ThreadedSpeechEngine implements SpeechEngine {
       case "segments":
         this.calls.get(reply.id)?.options.onSegments?.(reply.segments);
         return;
+      case "live-vad":
+        this.answerLive(reply.id)?.resolve(reply.probabilities);
+        return;
+      case "live-decoded":
+        this.answerLive(reply.id)?.resolve(reply.segments);
+        return;
+      case "live-error":
+        this.answerLive(reply.id)?.reject(toError(reply.error));
+        return;
       case "result":
         this.inThread.delete(reply.id);
         this.settle(reply.id)?.resolve(reply.result);
@@ -185,6 +240,14 @@ export class ThreadedSpeechEngine implements SpeechEngine {
   private settle(id: number): Call | undefined {
     const call = this.calls.get(id);
     this.calls.delete(id);
+    this.idle();
+    return call;
+  }
+
+  private answerLive(id: number) {
+    const call = this.liveCalls.get(id);
+    this.liveCalls.delete(id);
+    this.inThread.delete(id);
     this.idle();
     return call;
   }
@@ -224,6 +287,8 @@ export class ThreadedSpeechEngine implements SpeechEngine {
     );
     for (const call of this.calls.values()) call.reject(failure);
     this.calls.clear();
+    for (const call of this.liveCalls.values()) call.reject(failure);
+    this.liveCalls.clear();
     this.inThread.clear();
     this.idle();
   }
