@@ -6,6 +6,7 @@ export * from "./email";
 export * from "./errors";
 export * from "./health";
 export * from "./ids";
+export * from "./live";
 export * from "./outbox";
 export * from "./page";
 export * from "./recordings";

@@ -1,0 +1,53 @@
+import { z } from "zod";
+import { segmentSchema } from "./transcripts";
+
+/** Sample rate of live audio: 16-bit little-endian PCM, mono. */
+export const LIVE_SAMPLE_RATE = 16_000;
+
+/**
+ * The first frame a client sends on `/api/live`: what it will stream. `resume` (a session id and
+ * the sample offset of the next audio) continues a session after a dropped connection; audio the
+ * server already has is skipped by offset.
+ */
+export const liveStartSchema = z.object({
+  type: z.literal("start"),
+  language: z
+    .string()
+    .trim()
+    .regex(/^(auto|[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*)$/, "must be a language code such as en-US, or auto")
+    .default("auto"),
+  diarize: z.boolean().default(false),
+  sampleRate: z.literal(LIVE_SAMPLE_RATE, { error: "must be 16000" }),
+  encoding: z.literal("pcm_s16le", { error: "must be pcm_s16le" }),
+  resume: z.object({ sessionId: z.string().min(1).max(64), offset: z.number().int().min(0) }).optional(),
+});
+
+export type LiveStart = z.infer<typeof liveStartSchema>;
+
+/** Any JSON frame a client sends: `start`, then (after binary audio frames) `stop`. */
+export const liveClientMessageSchema = z.discriminatedUnion("type", [
+  liveStartSchema,
+  z.object({ type: z.literal("stop") }),
+]);
+
+export type LiveClientMessage = z.infer<typeof liveClientMessageSchema>;
+
+/** Every JSON frame the server sends on `/api/live`. */
+export const liveServerMessageSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("ready"), sessionId: z.string() }),
+  /**
+   * The open utterance as heard so far; replaces the previous partial. `stable` is the start of
+   * `text` that will not change any more (words two decodes agreed on); the rest is a guess.
+   */
+  z.object({
+    type: z.literal("partial"),
+    text: z.string(),
+    start: z.number().min(0),
+    stable: z.string().optional(),
+  }),
+  z.object({ type: z.literal("final"), segment: segmentSchema }),
+  z.object({ type: z.literal("saved"), transcriptionId: z.string(), recordingId: z.string() }),
+  z.object({ type: z.literal("error"), code: z.string(), message: z.string() }),
+]);
+
+export type LiveServerMessage = z.infer<typeof liveServerMessageSchema>;
