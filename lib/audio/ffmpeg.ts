@@ -1,9 +1,10 @@
-import { spawn, spawnSync } from "node:child_process";
-import { createWriteStream } from "node:fs";
+import { spawn } from "node:child_process";
+import { accessSync, constants, createWriteStream, statSync } from "node:fs";
 import fs from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
+import { programSearchPath } from "@/lib/config";
 import { AppError } from "@/lib/domain/errors";
 import { PCM_SAMPLE_RATE, type PcmAudio } from "./pcm";
 
@@ -22,15 +23,29 @@ let resolved: FfmpegBinary | null = null;
 export function resolveFfmpeg(configuredPath?: string): FfmpegBinary {
   if (configuredPath) return { path: configuredPath, source: "configured" };
   if (resolved) return resolved;
-  const probe = spawnSync("ffmpeg", ["-hide_banner", "-version"], { stdio: "ignore", timeout: 5000 });
-  if (probe.status === 0) {
-    resolved = { path: "ffmpeg", source: "system" };
+  const system = findExecutable("ffmpeg");
+  if (system) {
+    resolved = { path: system, source: "system" };
   } else {
     const require = createRequire(path.join(process.cwd(), "package.json"));
     const installer = require("@ffmpeg-installer/ffmpeg") as { path: string };
     resolved = { path: installer.path, source: "bundled" };
   }
   return resolved;
+}
+
+/** The first executable file called `name` in the PATH's folders, or null. */
+function findExecutable(name: string): string | null {
+  for (const folder of programSearchPath()) {
+    const candidate = path.join(folder, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // Not in this folder.
+    }
+  }
+  return null;
 }
 
 /** Options for {@link decodeToPcm}. */

@@ -423,3 +423,8 @@ export function loadConfig(): AppConfig {
   });
   return parseConfig(process.env);
 }
+
+/** The folders the system searches for programs (the PATH), in order. */
+export function programSearchPath(): string[] {
+  return (process.env.PATH ?? "").split(path.delimiter).filter(Boolean);
+}
