@@ -5,6 +5,7 @@ import { loadConfig, type AppConfig } from "@/lib/config";
 import { logger } from "@/lib/log";
 import { getProcessEngine, startProcessServices, stopProcessServices, systemContext } from "@/lib/services";
 import { pruneJobs, runStartupTasks } from "@/lib/services/startup";
+import { exitOnSignals } from "@/lib/util/exit-on-signals";
 import { FolderInUseError } from "@/lib/util/folder-lock";
 
 /** The caller's address: the socket's, or with a trusted proxy the first X-Forwarded-For entry. */
@@ -99,17 +100,7 @@ export async function startServer(options: {
 async function main() {
   const config = loadConfig();
   const stop = await startServer({ dev: config.env === "development", config });
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info("shutting down", { signal });
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    void stop().then(() => process.exit(0));
-  };
-  process.on("SIGINT", () => shutdown("SIGINT"));
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  exitOnSignals("shutting down", stop);
 }
 
 if (process.argv[1] && /server\.(ts|js)$/.test(process.argv[1])) {

@@ -3,6 +3,7 @@ import { loadConfig, type AppConfig } from "@/lib/config";
 import { logger } from "@/lib/log";
 import { closeServices, createServices, startServicesWorker } from "@/lib/services";
 import { runStartupTasks } from "@/lib/services/startup";
+import { exitOnSignals } from "@/lib/util/exit-on-signals";
 
 /** Why this configuration cannot feed a separate worker, or null when it can. */
 export function workerStorageProblem(config: AppConfig): string | null {
@@ -41,22 +42,11 @@ async function main() {
   });
   // The worker's own timers do not hold the process open.
   const alive = setInterval(() => undefined, 60_000);
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info("worker stopping; running jobs go back to the queue", { signal });
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    void closeServices(services)
-      .then(() => services.engine.close?.())
-      .then(() => {
-        clearInterval(alive);
-        process.exit(0);
-      });
-  };
-  process.on("SIGINT", () => shutdown("SIGINT"));
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  exitOnSignals("worker stopping; running jobs go back to the queue", async () => {
+    await closeServices(services);
+    await services.engine.close?.();
+    clearInterval(alive);
+  });
 }
 
 if (process.argv[1] && /worker\.(ts|js)$/.test(process.argv[1])) {

@@ -34,3 +34,18 @@ export function mapStorageError(error: unknown, action: string): AppError {
   }
   return new AppError("internal", `Storage refused the request while ${action}.`, { cause: error });
 }
+
+/**
+ * Runs `create` (a container, table or queue that must exist) on first use and remembers that it
+ * worked; a failure is mapped to our error and tried again by the next call.
+ */
+export function createOnce(create: () => Promise<unknown>, action: string): () => Promise<void> {
+  let ready: Promise<unknown> | null = null;
+  return async () => {
+    ready ??= create().catch((error: unknown) => {
+      ready = null;
+      throw mapStorageError(error, action);
+    });
+    await ready;
+  };
+}

@@ -1,10 +1,10 @@
 import type { QueueClient } from "@azure/storage-queue";
-import { mapStorageError } from "@/lib/azure/storage-errors";
+import { createOnce, mapStorageError } from "@/lib/azure/storage-errors";
 import type { JobMessage, ReceivedMessage, WorkQueue } from "../types";
 
 /** An Azure Storage queue whose messages are `{ owner, id }` as base64 JSON. */
 export class StorageWorkQueue implements WorkQueue {
-  private ready: Promise<unknown> | null = null;
+  private readonly ensureReady = createOnce(() => this.queue.createIfNotExists(), "opening the job queue");
 
   constructor(private readonly queue: QueueClient) {}
 
@@ -69,14 +69,6 @@ export class StorageWorkQueue implements WorkQueue {
     } catch (error) {
       throw mapStorageError(error, "reading the job queue");
     }
-  }
-
-  private async ensureReady(): Promise<void> {
-    this.ready ??= this.queue.createIfNotExists().catch((error: unknown) => {
-      this.ready = null;
-      throw mapStorageError(error, "opening the job queue");
-    });
-    await this.ready;
   }
 }
 

@@ -1,5 +1,5 @@
 import { odata, type TableClient, type TableEntityResult } from "@azure/data-tables";
-import { mapStorageError } from "@/lib/azure/storage-errors";
+import { createOnce, mapStorageError } from "@/lib/azure/storage-errors";
 import type { ErrorCode } from "@/lib/domain/errors";
 import type { Segment } from "@/lib/domain/transcript";
 import type { JobRecord, JobStage, JobStatus, JobStore, NewJobRecord } from "../types";
@@ -56,7 +56,7 @@ const SUMMARY_COLUMNS = [
 
 /** Job records in one table: PartitionKey = owner, RowKey = job id. */
 export class TableJobStore implements JobStore {
-  private ready: Promise<unknown> | null = null;
+  private readonly ensureReady = createOnce(() => this.table.createTable(), "opening the job table");
 
   constructor(private readonly table: TableClient) {}
 
@@ -132,14 +132,6 @@ export class TableJobStore implements JobStore {
       throw mapStorageError(error, "listing jobs");
     }
     return records;
-  }
-
-  private async ensureReady(): Promise<void> {
-    this.ready ??= this.table.createTable().catch((error: unknown) => {
-      this.ready = null;
-      throw mapStorageError(error, "opening the job table");
-    });
-    await this.ready;
   }
 }
 

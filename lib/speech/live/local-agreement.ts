@@ -1,3 +1,5 @@
+import { normalizedWords } from "../local/text-quality";
+
 /** A word of a hypothesis, with times in seconds from the start of the stream. */
 export interface TimedWord {
   text: string;
@@ -113,11 +115,7 @@ export class LocalAgreement {
 
 /** Case and punctuation aside, as a reader compares words. */
 export function sameWord(a: string, b: string): boolean {
-  return normalize(a) === normalize(b);
-}
-
-function normalize(word: string): string {
-  return word.toLowerCase().replace(/[^\p{L}\p{N}']/gu, "");
+  return normalizedWords(a).join(" ") === normalizedWords(b).join(" ");
 }
 
 /**

@@ -1,4 +1,4 @@
-import { readPcm, type PcmAudio } from "@/lib/audio/pcm";
+import { PCM_SAMPLE_RATE, readPcm, type PcmAudio } from "@/lib/audio/pcm";
 import { AppError } from "@/lib/domain/errors";
 import { TaskQueue } from "@/lib/util/serial-queue";
 import type {
@@ -112,7 +112,7 @@ export class LocalWhisperEngine implements SpeechEngine {
    */
   async decodeSamples(samples: Float32Array, options: { final: boolean }): Promise<Segment[]> {
     const { whisper } = await this.models();
-    const durationSec = samples.length / PCM_RATE;
+    const durationSec = samples.length / PCM_SAMPLE_RATE;
     const decode = async (settings: { beams?: number; repetitionPenalty?: number }) => {
       const output = await this.gate.run("live", () => whisper.decode(samples, settings));
       return whisper.tokenizer
@@ -195,8 +195,6 @@ export class LocalWhisperEngine implements SpeechEngine {
     });
   }
 }
-
-const PCM_RATE = 16_000;
 
 /**
  * Runs tasks one at a time; waiting `live` tasks go before waiting `file` ones, so a file job

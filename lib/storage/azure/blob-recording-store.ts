@@ -1,13 +1,13 @@
 import type { BlobItem, ContainerClient } from "@azure/storage-blob";
 import { Readable } from "node:stream";
 import type { Page, RecordingDownload, RecordingMetadata, RecordingStore } from "../types";
-import { mapStorageError } from "@/lib/azure/storage-errors";
+import { createOnce, mapStorageError } from "@/lib/azure/storage-errors";
 
 const BLOCK_SIZE = 8 * 1024 * 1024;
 
 /** Recordings as block blobs `<owner>/<recordingId>/<name>` with their metadata, in one container. */
 export class BlobRecordingStore implements RecordingStore {
-  private ready: Promise<unknown> | null = null;
+  private readonly ensureContainer = createOnce(() => this.container.createIfNotExists(), "opening storage");
 
   constructor(private readonly container: ContainerClient) {}
 
@@ -122,14 +122,6 @@ export class BlobRecordingStore implements RecordingStore {
     } catch (error) {
       throw mapStorageError(error, "reading the recording");
     }
-  }
-
-  private async ensureContainer(): Promise<void> {
-    this.ready ??= this.container.createIfNotExists().catch((error: unknown) => {
-      this.ready = null;
-      throw mapStorageError(error, "opening storage");
-    });
-    await this.ready;
   }
 }
 

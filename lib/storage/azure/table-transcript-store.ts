@@ -5,7 +5,7 @@ import { AppError } from "@/lib/domain/errors";
 import { logger } from "@/lib/log";
 import type { Segment, TranscriptSettings, UncoveredSpeech } from "@/lib/domain/transcript";
 import type { Page, StoredTranscript, TranscriptHeader, TranscriptStore } from "../types";
-import { mapStorageError } from "@/lib/azure/storage-errors";
+import { createOnce, mapStorageError } from "@/lib/azure/storage-errors";
 
 /**
  * Table Storage caps a string property at 64 KiB (32 K UTF-16 units) and an entity at 1 MiB.
@@ -59,7 +59,10 @@ const headerFields = [
 
 /** Transcripts in one table, PartitionKey = owner and RowKey = time-sortable id; big bodies in blobs. */
 export class TableTranscriptStore implements TranscriptStore {
-  private ready: Promise<unknown> | null = null;
+  private readonly ensureReady = createOnce(
+    () => Promise.all([this.table.createTable(), this.bodies.createIfNotExists()]),
+    "opening storage",
+  );
 
   constructor(
     private readonly table: TableClient,
@@ -250,16 +253,6 @@ export class TableTranscriptStore implements TranscriptStore {
         logger.warn("could not delete a transcript body blob", { blob: name, error: String(error) });
       }
     }
-  }
-
-  private async ensureReady(): Promise<void> {
-    this.ready ??= Promise.all([this.table.createTable(), this.bodies.createIfNotExists()]).catch(
-      (error: unknown) => {
-        this.ready = null;
-        throw mapStorageError(error, "opening storage");
-      },
-    );
-    await this.ready;
   }
 }
 
