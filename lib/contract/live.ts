@@ -32,9 +32,44 @@ export const liveClientMessageSchema = z.discriminatedUnion("type", [
 
 export type LiveClientMessage = z.infer<typeof liveClientMessageSchema>;
 
+/** Largest binary audio frame the server takes: 2 s of audio (clients send about 100 ms). */
+export const LIVE_MAX_FRAME_BYTES = 64 * 1024;
+
+/**
+ * Codes of the `error` frame; after one the server closes the socket (what was received so far is
+ * kept and saved as a recording).
+ * - `invalid_message`: not JSON, an unknown type, or a first frame that is not `start`.
+ * - `unsupported_audio`: a sample rate or encoding other than 16000 / pcm_s16le.
+ * - `audio_before_start`: binary audio before `start`.
+ * - `frame_too_large`: a binary frame over {@link LIVE_MAX_FRAME_BYTES}, or of an odd length.
+ * - `session_too_long`: the configured longest session was reached.
+ * - `too_many_sessions`: the configured number of concurrent sessions is reached.
+ * - `session_not_found`: `resume` names a session that ended or never existed here.
+ * - `engine_unavailable`, `engine_failed`, `storage_unavailable`, `internal`: the server failed.
+ */
+export const liveErrorCodes = [
+  "invalid_message",
+  "unsupported_audio",
+  "audio_before_start",
+  "frame_too_large",
+  "session_too_long",
+  "too_many_sessions",
+  "session_not_found",
+  "engine_unavailable",
+  "engine_failed",
+  "storage_unavailable",
+  "internal",
+] as const;
+
+export type LiveErrorCode = (typeof liveErrorCodes)[number];
+
 /** Every JSON frame the server sends on `/api/live`. */
 export const liveServerMessageSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("ready"), sessionId: z.string() }),
+  /**
+   * The session is open. `offset` is the number of samples the server holds for it (0 for a new
+   * session); a resuming client sends its audio again from there.
+   */
+  z.object({ type: z.literal("ready"), sessionId: z.string(), offset: z.number().int().min(0).optional() }),
   /**
    * The open utterance as heard so far; replaces the previous partial. `stable` is the start of
    * `text` that will not change any more (words two decodes agreed on); the rest is a guess.
@@ -47,7 +82,7 @@ export const liveServerMessageSchema = z.discriminatedUnion("type", [
   }),
   z.object({ type: z.literal("final"), segment: segmentSchema }),
   z.object({ type: z.literal("saved"), transcriptionId: z.string(), recordingId: z.string() }),
-  z.object({ type: z.literal("error"), code: z.string(), message: z.string() }),
+  z.object({ type: z.literal("error"), code: z.enum(liveErrorCodes), message: z.string() }),
 ]);
 
 export type LiveServerMessage = z.infer<typeof liveServerMessageSchema>;

@@ -18,6 +18,8 @@ export const recordingMetadataSchema = z.object({
   diarize: z.boolean().optional(),
   /** Error code of a transcription that failed for good. */
   transcriptionError: z.string().optional(),
+  /** `live`: recorded through the live socket (absent: uploaded or recorded in the browser). */
+  source: z.literal("live").optional(),
 });
 
 export type RecordingMetadata = z.infer<typeof recordingMetadataSchema>;

@@ -68,4 +68,6 @@ export interface RecordingMetadata {
   diarize?: boolean;
   /** Error code of a transcription that failed for good (not retried on restart). */
   transcriptionError?: string;
+  /** `live`: recorded through the live socket (absent: uploaded or recorded in the browser). */
+  source?: "live";
 }

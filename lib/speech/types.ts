@@ -73,8 +73,45 @@ export interface SpeechEngine {
   transcribe(audio: PcmAudio, options: TranscribeOptions): Promise<SpeechResult>;
   /** Releases what the engine holds (a thread, a model) once its work stops; it loads again on use. */
   close?(): Promise<void>;
-  /** Live audio through the engine's model, for engines that transcribe a stream themselves. */
-  openLive?(): LiveDecoding;
+  /**
+   * Starts transcribing a live 16 kHz mono stream: events arrive through `options.emit` while
+   * audio is pushed. Engines without live support leave it out.
+   */
+  startLive?(options: LiveOptions): LiveTranscription;
+}
+
+/**
+ * What a live transcription tells its listener.
+ * - `partial`: the open utterance as heard so far (replaces the previous partial); `stable` is
+ *   the start of `text` that will not change any more; the rest is a guess.
+ * - `final`: a finished utterance, with times in seconds from the start of the stream.
+ */
+export type LiveEvent =
+  | { type: "partial"; start: number; text: string; stable: string }
+  | { type: "final"; segment: Segment };
+
+/** Per-session choices of a live transcription. */
+export interface LiveOptions {
+  /** BCP-47 locale or `auto`. */
+  language: string;
+  diarize: boolean;
+  emit: (event: LiveEvent) => void;
+}
+
+/** One live stream being transcribed. Implementations map vendor errors to `AppError`s. */
+export interface LiveTranscription {
+  /** Takes the next audio (16 kHz mono, -1..1); resolves once it is taken in (not decoded). */
+  push(samples: Float32Array): Promise<void>;
+  /** Ends the stream: what is still open is decoded; resolves with every final segment, in order. */
+  finish(): Promise<Segment[]>;
+  /** Drops the stream at once without decoding what is left (an aborted session). */
+  close(): void;
+}
+
+/** The local engine's building blocks of live transcription: voice activity and utterance decodes. */
+export interface LiveModel {
+  /** Opens one stream's use of the model. */
+  openLive(): LiveDecoding;
 }
 
 /** One live stream's use of an engine: its voice activity, and decodes of its utterances. */

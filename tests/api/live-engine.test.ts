@@ -1,5 +1,5 @@
 // Live transcription on the real engine: jfk.wav streamed twice in 100 ms chunks through the
-// streaming transcriber, with the engine's VAD stream and live decodes, while a file job runs on
+// engine's live transcription (its VAD stream and live decodes), while a file job runs on
 // the same model. Finals hold the speech; agreed words never change; live is not starved.
 import fs from "node:fs";
 import os from "node:os";
@@ -8,8 +8,7 @@ import { decodeToPcm } from "@/lib/audio/ffmpeg";
 import { readPcm } from "@/lib/audio/pcm";
 import { parseConfig } from "@/lib/config";
 import { createSpeechEngine, type SpeechEngine } from "@/lib/speech";
-import { StreamingTranscriber, type LiveEvent } from "@/lib/speech/live/streaming-transcriber";
-import { VAD_FRAME_SAMPLES } from "@/lib/speech/local/silero-vad";
+import type { LiveEvent } from "@/lib/speech";
 import { fixtures } from "../helpers/api";
 import { findFfmpeg, runFfmpeg } from "../helpers/ffmpeg";
 import { wordErrorRate } from "../helpers/wer";
@@ -51,14 +50,11 @@ describe("live transcription on the local engine", () => {
     const file = await pcmOf(["-stream_loop", "19", "-i", jfk], "file.wav");
     await engine.warmUp();
 
-    const live = engine.openLive!();
     const events: LiveEvent[] = [];
     const times: { final: number[]; fileDone: number } = { final: [], fileDone: 0 };
-    const transcriber = new StreamingTranscriber({
-      sampleRate: 16_000,
-      frameSamples: VAD_FRAME_SAMPLES,
-      vad: live.vad,
-      decode: (samples, options) => live.decode(samples, options),
+    const transcriber = engine.startLive!({
+      language: "en-US",
+      diarize: false,
       emit: (event) => {
         events.push(event);
         if (event.type === "final") times.final.push(Date.now());
@@ -72,7 +68,6 @@ describe("live transcription on the local engine", () => {
       await new Promise((resolve) => setImmediate(resolve));
     }
     const finals = await transcriber.finish();
-    live.close();
     await fileJob;
 
     const text = finals.map((segment) => segment.text).join(" ");

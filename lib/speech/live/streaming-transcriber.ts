@@ -1,16 +1,9 @@
 import type { Segment } from "@/lib/domain/transcript";
+import type { LiveEvent } from "@/lib/speech/types";
 import { LocalAgreement, wordsOf, type TimedWord } from "./local-agreement";
 import { UtteranceTracker, type SampleRange, type UtteranceEvent } from "./utterance-tracker";
 
-/** What a live session tells its listener. */
-export type LiveEvent =
-  /**
-   * The open utterance as heard so far (replaces the previous partial): `stable` is the start of
-   * `text` that two decodes agreed on and will not change; the rest is a guess.
-   */
-  | { type: "partial"; start: number; text: string; stable: string }
-  /** A finished utterance, with its times in seconds from the start of the stream. */
-  | { type: "final"; segment: Segment };
+export type { LiveEvent };
 
 /**
  * Decodes audio of the stream (`samples` start `startSec` into it); segments have times in seconds
@@ -71,6 +64,7 @@ export class StreamingTranscriber {
   private finals: Promise<void> = Promise.resolve();
   private work: Promise<void> = Promise.resolve();
   private failure: unknown = null;
+  private closed = false;
   private readonly segments: Segment[] = [];
 
   constructor(private readonly options: StreamingOptions) {
@@ -98,7 +92,13 @@ export class StreamingTranscriber {
     return [...this.segments];
   }
 
+  /** Stops at once: no more decodes start and nothing more is emitted. */
+  close(): void {
+    this.closed = true;
+  }
+
   private async consume(samples: Float32Array): Promise<void> {
+    if (this.closed) return;
     this.append(samples);
     for (const probability of await this.options.vad(samples)) {
       this.analysed += this.options.frameSamples;
@@ -127,6 +127,7 @@ export class StreamingTranscriber {
     const { sampleRate } = this.options;
     this.finalsWaiting++;
     this.finals = this.finals.then(async () => {
+      if (this.closed) return void this.finalsWaiting--;
       try {
         const decoded = await this.options.decode(samples, {
           final: true,
@@ -134,7 +135,7 @@ export class StreamingTranscriber {
         });
         utterance.agreement.flush(shift(wordsOf(decoded), range.start / sampleRate));
         const text = [...utterance.agreement.confirmedWords].map((word) => word.text).join(" ");
-        if (text) {
+        if (text && !this.closed) {
           const segment = {
             start: round(range.start / sampleRate),
             end: round(range.end / sampleRate),
@@ -153,7 +154,7 @@ export class StreamingTranscriber {
 
   private maybeDecodePartial(): void {
     const utterance = this.open;
-    if (!utterance || this.partialRunning || this.finalsWaiting > 0) return;
+    if (!utterance || this.partialRunning || this.finalsWaiting > 0 || this.closed) return;
     const position = this.tracker.position;
     if (position - this.lastPartialAt < this.partialEvery) return;
     this.partialRunning = true;
@@ -165,7 +166,7 @@ export class StreamingTranscriber {
       .decode(samples, { final: false, startSec: offset })
       .then((decoded) => {
         // The utterance closed meanwhile: its final says it all.
-        if (this.open?.id !== utterance.id) return;
+        if (this.open?.id !== utterance.id || this.closed) return;
         const { tentative } = utterance.agreement.insert(shift(wordsOf(decoded), offset));
         const stable = utterance.agreement.confirmedWords.map((word) => word.text).join(" ");
         const guess = tentative.map((word) => word.text).join(" ");

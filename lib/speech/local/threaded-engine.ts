@@ -3,7 +3,11 @@ import { Worker } from "node:worker_threads";
 import type { PcmAudio } from "@/lib/audio/pcm";
 import { AppError, errorStatus, type ErrorCode } from "@/lib/domain/errors";
 import { logger } from "@/lib/log";
+import { startModelLive } from "@/lib/speech/live/start-live";
 import type {
+  LiveModel,
+  LiveOptions,
+  LiveTranscription,
   EngineInfo,
   EngineStatus,
   LiveDecoding,
@@ -28,7 +32,7 @@ interface Call {
  * messages: the audio (a PCM file path), progress, segments so far, the result. A cancelled call
  * is rejected at once; the thread stops at the end of the window it is decoding.
  */
-export class ThreadedSpeechEngine implements SpeechEngine {
+export class ThreadedSpeechEngine implements SpeechEngine, LiveModel {
   readonly info: EngineInfo = LOCAL_ENGINE_INFO;
 
   private thread: Worker | null = null;
@@ -107,6 +111,10 @@ export class ThreadedSpeechEngine implements SpeechEngine {
         options: { language: options.language, diarize: options.diarize },
       });
     });
+  }
+
+  startLive(options: LiveOptions): LiveTranscription {
+    return startModelLive(this, options);
   }
 
   openLive(): LiveDecoding {

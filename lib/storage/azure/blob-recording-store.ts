@@ -152,6 +152,7 @@ function toBlobMetadata(metadata: Omit<RecordingMetadata, "id">): Record<string,
   if (metadata.transcriptionId) out.transcriptionid = metadata.transcriptionId;
   if (metadata.diarize !== undefined) out.diarize = String(metadata.diarize);
   if (metadata.transcriptionError) out.transcriptionerror = metadata.transcriptionError;
+  if (metadata.source) out.source = metadata.source;
   return out;
 }
 
@@ -170,6 +171,7 @@ function fromBlobItem(item: BlobItem): RecordingMetadata {
     transcriptionId: meta.transcriptionid ?? null,
     ...(meta.diarize !== undefined ? { diarize: meta.diarize === "true" } : {}),
     ...(meta.transcriptionerror ? { transcriptionError: meta.transcriptionerror } : {}),
+    ...(meta.source === "live" ? { source: "live" as const } : {}),
   };
 }
 
