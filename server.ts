@@ -3,8 +3,15 @@ import http from "node:http";
 import next from "next";
 import { loadConfig, type AppConfig } from "@/lib/config";
 import { logger } from "@/lib/log";
-import { getProcessEngine, startProcessServices, stopProcessServices, systemContext } from "@/lib/services";
-import { pruneJobs, runStartupTasks } from "@/lib/services/startup";
+import { createLiveSocketHandler, LIVE_PATH } from "@/lib/http/live-socket";
+import {
+  getProcessEngine,
+  startProcessServices,
+  stopProcessServices,
+  systemContext,
+  upgradeContext,
+} from "@/lib/services";
+import { pruneJobs, recoverLiveSessions, runStartupTasks } from "@/lib/services/startup";
 import { exitOnSignals } from "@/lib/util/exit-on-signals";
 import { FolderInUseError } from "@/lib/util/folder-lock";
 
@@ -36,7 +43,13 @@ export async function startServer(options: {
     request.headers["x-client-address"] = clientAddress(request, config.server.trustProxy);
     void handle(request, response);
   });
+  const live = createLiveSocketHandler(upgradeContext);
   server.on("upgrade", (request, socket, head) => {
+    const pathname = new URL(request.url ?? "/", "http://localhost").pathname;
+    if (pathname === LIVE_PATH) {
+      live.handleUpgrade(request, socket, head);
+      return;
+    }
     if (request.url?.startsWith("/_next/")) {
       void upgrade(request, socket, head);
       return;
@@ -62,10 +75,13 @@ export async function startServer(options: {
       .catch((error: unknown) => logger.error("speech engine failed to load", { error: String(error) }));
   }
   let housekeeping: ReturnType<typeof setInterval> | undefined;
+  let liveRecovery: ReturnType<typeof setInterval> | undefined;
   services
     .then(async (built) => {
       await runStartupTasks(built, systemContext(built).owner, { queueOrphans: true });
       housekeeping = setInterval(() => void pruneJobs(built), 6 * 60 * 60 * 1000).unref();
+      // Sessions cut by a restart become recordings once their clients can no longer resume them.
+      liveRecovery = setInterval(() => void recoverLiveSessions(built), 10_000).unref();
       return built.storage.health();
     })
     .then((health) =>
@@ -87,6 +103,10 @@ export async function startServer(options: {
 
   async function stop() {
     clearInterval(housekeeping);
+    clearInterval(liveRecovery);
+    // Open live sessions are saved while their clients are still there to hear `saved`.
+    await services.then((built) => built.live.stopAll()).catch(() => undefined);
+    live.close();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();

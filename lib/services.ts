@@ -1,5 +1,6 @@
 // The composition root: builds every provider from its own config slice, and keeps the one set a
 // process uses. Route handlers, server.ts and tests reach services only through this module.
+import type { IncomingMessage } from "node:http";
 import { resolveOwner, systemOwner } from "@/lib/auth/request-context";
 import { loadConfig, type AppConfig } from "@/lib/config";
 import { createEmailSender } from "@/lib/email";
@@ -7,6 +8,7 @@ import { RateLimiter } from "@/lib/http/rate-limit";
 import { createJobs } from "@/lib/jobs";
 import { setLogLevel } from "@/lib/log";
 import type { ServiceContext, Services } from "@/lib/services/context";
+import { LiveSessions } from "@/lib/services/live-sessions";
 import { getHealth, type HealthReport } from "@/lib/services/health";
 import { startTranscriptionWorker } from "@/lib/services/transcriptions";
 import { createSpeechEngine, type SpeechEngine } from "@/lib/speech";
@@ -30,7 +32,8 @@ export async function createServices(
     createEmailSender(config.email),
   ]);
   const jobs = await createJobs(config.jobs, storage.target);
-  return {
+  const services: Services = {
+    live: new LiveSessions(() => services),
     config,
     engine: reuse.engine ?? createSpeechEngine(config.speech),
     storage,
@@ -40,6 +43,7 @@ export async function createServices(
     email: { ...email, limiter: new RateLimiter(config.email.ratePerHour, 60 * 60 * 1000) },
     tempDir: processTempDir(config.dataDir),
   };
+  return services;
 }
 
 /** Starts the set's own worker (it takes jobs from the queue until the set is closed). */
@@ -49,6 +53,7 @@ export function startServicesWorker(services: Services): void {
 
 /** Stops what a service set started: its worker (running jobs go back to the queue), then the embedded emulator. */
 export async function closeServices(services: Services): Promise<void> {
+  await services.live.stopAll();
   await services.worker?.stop();
   services.worker = null;
   await services.storage.close();
@@ -140,6 +145,16 @@ export function getProcessEngine(): SpeechEngine {
 export async function requestContext(request: Request): Promise<ServiceContext> {
   const services = await getProcessServices();
   return { services, owner: resolveOwner(request, services.config.storage) };
+}
+
+/** The context of a WebSocket upgrade (`/api/live`): the services and the request's owner. */
+export async function upgradeContext(request: IncomingMessage): Promise<ServiceContext> {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (typeof value === "string") headers.set(name, value);
+    else if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+  }
+  return requestContext(new Request(`http://localhost${request.url ?? "/"}`, { headers }));
 }
 
 /** The context of work no request started (resuming jobs at start-up). */

@@ -72,10 +72,9 @@ function bad(reason: string): WavProblem {
   return { problem: "bad_header", message: `The WAV file's header is not valid: ${reason}.` };
 }
 
-/** Builds a 16-bit PCM mono WAV file in memory (short clips only: tests, live snippets). */
-export function encodeWav(samples: Int16Array, sampleRate: number): Buffer {
-  const dataBytes = samples.length * 2;
-  const buffer = Buffer.alloc(44 + dataBytes);
+/** The 44-byte header of a 16-bit PCM mono WAV file holding `dataBytes` of samples. */
+export function wavHeader(dataBytes: number, sampleRate: number): Buffer {
+  const buffer = Buffer.alloc(44);
   buffer.write("RIFF", 0, "ascii");
   buffer.writeUInt32LE(36 + dataBytes, 4);
   buffer.write("WAVE", 8, "ascii");
@@ -89,6 +88,14 @@ export function encodeWav(samples: Int16Array, sampleRate: number): Buffer {
   buffer.writeUInt16LE(16, 34);
   buffer.write("data", 36, "ascii");
   buffer.writeUInt32LE(dataBytes, 40);
-  Buffer.from(samples.buffer, samples.byteOffset, dataBytes).copy(buffer, 44);
   return buffer;
+}
+
+/** Builds a 16-bit PCM mono WAV file in memory (short clips only: tests, live snippets). */
+export function encodeWav(samples: Int16Array, sampleRate: number): Buffer {
+  const dataBytes = samples.length * 2;
+  return Buffer.concat([
+    wavHeader(dataBytes, sampleRate),
+    Buffer.from(samples.buffer, samples.byteOffset, dataBytes),
+  ]);
 }

@@ -40,6 +40,13 @@ const envSchema = z.object({
     .default("transcriptions"),
   JOBS_VISIBILITY_SEC: z.coerce.number().int().min(3).max(600).default(30),
   JOBS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  LIVE_MAX_SESSIONS: z.coerce.number().int().min(0).max(100).default(3),
+  LIVE_MAX_MINUTES: z.coerce
+    .number()
+    .min(0.05)
+    .max(24 * 60)
+    .default(240),
+  LIVE_RESUME_SEC: z.coerce.number().min(1).max(600).default(30),
   STORAGE_PROVIDER: z.enum(["azurite", "azure", "memory"]).default("azurite"),
   AZURE_STORAGE_CONNECTION_STRING: z.string().min(1).optional(),
   AZURE_STORAGE_ACCOUNT_NAME: z
@@ -58,6 +65,10 @@ const envSchema = z.object({
     .string()
     .regex(/^[a-z0-9-]{3,63}$/)
     .default("transcripts"),
+  STORAGE_LIVE_CONTAINER: z
+    .string()
+    .regex(/^[a-z0-9-]{3,63}$/)
+    .default("live"),
   STORAGE_TRANSCRIPTS_TABLE: z
     .string()
     .regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/)
@@ -120,6 +131,16 @@ export interface JobsConfig {
   maxAttempts: number;
 }
 
+/** Live sessions on `/api/live`. */
+export interface LiveConfig {
+  /** Sessions at once in this process (0 turns live transcription off). */
+  maxSessions: number;
+  /** Longest session; the audio up to it is kept and saved. */
+  maxSessionSec: number;
+  /** How long a dropped session waits for its client to resume before it is saved as it is. */
+  resumeSec: number;
+}
+
 /** Where mail goes: kept in the local outbox, or sent through SMTP or Resend. */
 export type EmailConfig = { from: string; ratePerHour: number } & (
   | { provider: "outbox"; outboxDir: string }
@@ -150,6 +171,8 @@ export type StorageConfig = {
   recordingsContainer: string;
   transcriptsContainer: string;
   transcriptsTable: string;
+  /** Container of live sessions' audio while they are recorded. */
+  liveContainer: string;
 } & (
   | {
       /** Azurite started in-process on loopback, persisted under the data folder. */
@@ -187,6 +210,7 @@ export interface AppConfig {
     maxDurationSec: number;
   };
   jobs: JobsConfig;
+  live: LiveConfig;
   summary:
     | { provider: "local"; chunkChars: number }
     | {
@@ -262,6 +286,11 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
       queue: e.JOBS_QUEUE,
       visibilitySec: e.JOBS_VISIBILITY_SEC,
       maxAttempts: e.JOBS_MAX_ATTEMPTS,
+    },
+    live: {
+      maxSessions: e.LIVE_MAX_SESSIONS,
+      maxSessionSec: Math.round(e.LIVE_MAX_MINUTES * 60),
+      resumeSec: e.LIVE_RESUME_SEC,
     },
     storage: storageConfig(e, cwd),
     logLevel: e.LOG_LEVEL,
@@ -358,6 +387,7 @@ function storageConfig(e: Env, cwd: string): StorageConfig {
     recordingsContainer: e.STORAGE_RECORDINGS_CONTAINER,
     transcriptsContainer: e.STORAGE_TRANSCRIPTS_CONTAINER,
     transcriptsTable: e.STORAGE_TRANSCRIPTS_TABLE,
+    liveContainer: e.STORAGE_LIVE_CONTAINER,
   };
   const provider = e.STORAGE_PROVIDER;
   const azureSet =

@@ -6,6 +6,7 @@ import type { Worker } from "@/lib/jobs/worker";
 import type { SpeechEngine } from "@/lib/speech";
 import type { Storage } from "@/lib/storage";
 import type { Summarizer } from "@/lib/summary";
+import type { LiveSessions } from "./live-sessions";
 
 /** Every provider of one process, built by the composition root (`lib/services.ts`). */
 export interface Services {
@@ -14,6 +15,8 @@ export interface Services {
   storage: Storage;
   /** Job records and their queue. */
   jobs: Jobs;
+  /** Live sessions of this process. */
+  live: LiveSessions;
   /** This process's worker, when it runs one (the web server by default, `npm run worker`). */
   worker: Worker | null;
   summarizer: Summarizer;

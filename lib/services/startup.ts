@@ -5,8 +5,9 @@ import { pruneSucceededJobs, queueOrphanedRecordings } from "./transcriptions";
 
 /**
  * What a process does once its services are up: remove the temporary files of processes that
- * stopped (their jobs' audio is in storage), and, in the web server (`queueOrphans`), queue a job
- * for recordings an earlier version left without one and remove old records of succeeded jobs.
+ * stopped (their jobs' audio is in storage), and, in the web server (`queueOrphans`), save live
+ * sessions a stopped process left unfinished, queue a job for recordings an earlier version left
+ * without one and remove old records of succeeded jobs.
  */
 export async function runStartupTasks(
   services: Services,
@@ -16,6 +17,7 @@ export async function runStartupTasks(
   const cleaned = await removeOrphanedTempFiles(services.config.dataDir);
   if (cleaned > 0) logger.info("removed temporary files left by stopped processes", { count: cleaned });
   if (!options.queueOrphans) return;
+  await recoverLiveSessions(services);
   const queued = await queueOrphanedRecordings({ services, owner });
   if (queued > 0) logger.info("queued recordings that had no job", { count: queued });
   await pruneJobs(services);
@@ -28,5 +30,18 @@ export async function pruneJobs(services: Services): Promise<void> {
     if (pruned > 0) logger.info("removed records of old finished jobs", { count: pruned });
   } catch (error) {
     logger.warn("old job records not removed", { error: String(error) });
+  }
+}
+
+/**
+ * Saves live sessions that an earlier process left unfinished and no client resumed: each becomes
+ * a recording whose transcription is queued. Logs instead of failing.
+ */
+export async function recoverLiveSessions(services: Services): Promise<void> {
+  try {
+    const recovered = await services.live.recoverAbandoned();
+    if (recovered > 0) logger.info("recovered unfinished live sessions", { count: recovered });
+  } catch (error) {
+    logger.warn("unfinished live sessions not recovered", { error: String(error) });
   }
 }

@@ -114,7 +114,7 @@ export function uploadLimits({ services }: ServiceContext) {
 }
 
 /** Records a new job, puts its message on the queue, and waits until both are durable. */
-async function queueJob(
+export async function queueJob(
   { services, owner }: ServiceContext,
   job: Pick<JobRecord, "id" | "recordingId" | "title" | "language" | "settings" | "createdAt">,
 ): Promise<void> {

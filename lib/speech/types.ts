@@ -87,8 +87,7 @@ export interface SpeechEngine {
  * - `final`: a finished utterance, with times in seconds from the start of the stream.
  */
 export type LiveEvent =
-  | { type: "partial"; start: number; text: string; stable: string }
-  | { type: "final"; segment: Segment };
+  { type: "partial"; start: number; text: string; stable: string } | { type: "final"; segment: Segment };
 
 /** Per-session choices of a live transcription. */
 export interface LiveOptions {

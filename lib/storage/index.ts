@@ -17,6 +17,7 @@ export async function createStorage(config: StorageConfig): Promise<Storage> {
     recordingsContainer: config.recordingsContainer,
     transcriptsContainer: config.transcriptsContainer,
     transcriptsTable: config.transcriptsTable,
+    liveContainer: config.liveContainer,
   };
   const provider = config.provider;
   switch (provider) {

@@ -61,17 +61,62 @@ export interface TranscriptStore {
   delete(owner: string, id: string): Promise<void>;
 }
 
+/** What is kept with a live session's audio while it is recorded. */
+export interface LiveAudioMetadata {
+  /** The session id, and the id of the recording it becomes. */
+  id: string;
+  /** Id of the transcript it becomes. */
+  transcriptionId: string;
+  /** Display name of the recording it becomes. */
+  name: string;
+  createdAt: string;
+  language: string;
+  diarize: boolean;
+}
+
+/** A live session's audio as kept, with its size and its last write. */
+export interface LiveAudioEntry {
+  owner: string;
+  metadata: LiveAudioMetadata;
+  sizeBytes: number;
+  lastWriteAt: Date;
+}
+
+/**
+ * Audio of live sessions while they run: raw 16 kHz 16-bit mono PCM appended as it arrives
+ * (append blobs `<owner>/<id>.pcm`), kept until the session becomes a recording.
+ */
+export interface LiveAudioStore {
+  /** Starts an empty session audio. */
+  create(owner: string, metadata: LiveAudioMetadata): Promise<void>;
+  /**
+   * Appends `bytes` at byte offset `at`, which must be the stored length; an append that already
+   * landed (a retry after a lost answer) is not written twice.
+   */
+  append(owner: string, id: string, bytes: Buffer, at: number): Promise<void>;
+  /** One session's audio, or null. */
+  get(owner: string, id: string): Promise<LiveAudioEntry | null>;
+  /** Every session audio still kept, of every owner. */
+  list(): Promise<LiveAudioEntry[]>;
+  /** Copies the audio to a local file. */
+  downloadToFile(owner: string, id: string, targetPath: string): Promise<void>;
+  /** Removes a session's audio; missing ones are ignored. */
+  delete(owner: string, id: string): Promise<void>;
+}
+
 /** The storage of one deployment. */
 export interface Storage {
   recordings: RecordingStore;
   transcripts: TranscriptStore;
+  live: LiveAudioStore;
   /** The account, for other services on it (the job table and queue); null for memory storage. */
   target: StorageTarget | null;
   /**
    * Resolves once every write acknowledged so far survives a crash of this process. Azure's
    * acknowledgements already do; the embedded emulator writes its index behind, so it saves now.
+   * `blobs` limits that to blob writes (cheaper: live audio is flushed every second).
    */
-  flush(): Promise<void>;
+  flush(scope?: "blobs"): Promise<void>;
   /** Whether storage answers now. */
   health(): Promise<{ ready: boolean; provider: string; error?: string }>;
   /** Releases what was started (the embedded emulator). */

@@ -20,6 +20,7 @@ const names = {
   recordingsContainer: `contract-rec-${suffix}`,
   transcriptsContainer: `contract-trn-${suffix}`,
   transcriptsTable: `contract${suffix}`,
+  liveContainer: `contract-live-${suffix}`,
 };
 const owner = process.env.STORAGE_OWNER!;
 const jfkPath = path.join(fixtures, "jfk.wav");
@@ -47,6 +48,7 @@ afterAll(async () => {
   await Promise.allSettled([
     raw.blobs.getContainerClient(names.recordingsContainer).deleteIfExists(),
     raw.blobs.getContainerClient(names.transcriptsContainer).deleteIfExists(),
+    raw.blobs.getContainerClient(names.liveContainer).deleteIfExists(),
     raw.table.deleteTable(),
   ]);
   fs.rmSync(workDir, { recursive: true, force: true });
@@ -325,6 +327,41 @@ describe.each(backends)("$name", ({ isAzure, create }) => {
       await storage.recordings.delete(owner, theirs.id);
       expect(await storage.recordings.get(neighbour, theirs.id)).toEqual(theirs);
       expect(await storage.recordings.get(neighbour, stored.id)).toBeNull();
+    });
+  });
+
+  describe("LiveAudioStore", () => {
+    it("appends audio at its offset, once, and lists it with its metadata until deleted", async () => {
+      const id = createId();
+      const metadata = {
+        id,
+        transcriptionId: createId(),
+        name: "Live – 10:15.wav",
+        createdAt: new Date().toISOString(),
+        language: "en-US",
+        diarize: true,
+      };
+      await storage.live.create(owner, metadata);
+      const first = Buffer.from([1, 2, 3, 4]);
+      const second = Buffer.from([5, 6]);
+      await storage.live.append(owner, id, first, 0);
+      await storage.live.append(owner, id, second, 4);
+      // A retry of an append that landed changes nothing.
+      await storage.live.append(owner, id, second, 4);
+      await expect(storage.live.append(owner, id, Buffer.from([9, 9]), 2)).rejects.toBeInstanceOf(AppError);
+
+      const entry = await storage.live.get(owner, id);
+      expect(entry).toMatchObject({ owner, metadata, sizeBytes: 6 });
+      expect(Date.now() - entry!.lastWriteAt.getTime()).toBeLessThan(60_000);
+      expect((await storage.live.list()).map((listed) => listed.metadata.id)).toContain(id);
+      const file = path.join(workDir, `${id}.pcm`);
+      await storage.live.downloadToFile(owner, id, file);
+      expect(fs.readFileSync(file)).toEqual(Buffer.from([1, 2, 3, 4, 5, 6]));
+
+      await storage.live.delete(owner, id);
+      await storage.live.delete(owner, id);
+      expect(await storage.live.get(owner, id)).toBeNull();
+      expect((await storage.live.list()).map((listed) => listed.metadata.id)).not.toContain(id);
     });
   });
 

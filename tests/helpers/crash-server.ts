@@ -1,6 +1,6 @@
 // A server process for tests that kill it: the app's services, started and tidied the way
 // server.ts does, behind a bare node:http listener that hands requests to the route handlers
-// (no Next build needed). Run as `node --import tsx tests/helpers/crash-server.ts` with the app's
+// (no Next build needed), and the live socket. Run as `node --import tsx tests/helpers/crash-server.ts` with the app's
 // environment. It listens on a free loopback port and prints one JSON line `{"message":"test server ready",
 // "port":…}` once it takes requests; SIGTERM stops it as the real server stops.
 import http from "node:http";
@@ -10,8 +10,15 @@ import { GET as getTranscription } from "@/app/api/transcriptions/[id]/route";
 import { POST as postTranscription } from "@/app/api/transcriptions/route";
 import { GET as listJobs } from "@/app/api/jobs/route";
 import { loadConfig } from "@/lib/config";
-import { getProcessEngine, startProcessServices, stopProcessServices, systemContext } from "@/lib/services";
-import { runStartupTasks } from "@/lib/services/startup";
+import { createLiveSocketHandler, LIVE_PATH } from "@/lib/http/live-socket";
+import {
+  getProcessEngine,
+  startProcessServices,
+  stopProcessServices,
+  systemContext,
+  upgradeContext,
+} from "@/lib/services";
+import { recoverLiveSessions, runStartupTasks } from "@/lib/services/startup";
 
 type Handler = (request: Request, match: RegExpExecArray) => Promise<Response>;
 
@@ -70,11 +77,22 @@ async function main(): Promise<void> {
       outgoing.destroy(error instanceof Error ? error : new Error(String(error)));
     });
   });
+  const live = createLiveSocketHandler(upgradeContext);
+  server.on("upgrade", (request, socket, head) => {
+    if (new URL(request.url ?? "/", "http://127.0.0.1").pathname === LIVE_PATH) {
+      live.handleUpgrade(request, socket, head);
+    } else {
+      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
+    }
+  });
+  const liveRecovery = setInterval(() => void recoverLiveSessions(services), 1_000);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as { port: number };
   process.stdout.write(JSON.stringify({ message: "test server ready", port, pid: process.pid }) + "\n");
 
   process.once("SIGTERM", () => {
+    clearInterval(liveRecovery);
+    live.close();
     server.close();
     server.closeAllConnections();
     void stopProcessServices().then(() => process.exit(0));

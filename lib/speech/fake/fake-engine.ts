@@ -1,6 +1,14 @@
 import type { PcmAudio } from "@/lib/audio/pcm";
 import type { Segment } from "@/lib/domain/transcript";
-import type { EngineInfo, EngineStatus, SpeechEngine, SpeechResult, TranscribeOptions } from "../types";
+import type {
+  EngineInfo,
+  EngineStatus,
+  LiveOptions,
+  LiveTranscription,
+  SpeechEngine,
+  SpeechResult,
+  TranscribeOptions,
+} from "../types";
 
 /** Seconds of audio each fake segment covers. */
 const SEGMENT_SEC = 5;
@@ -37,6 +45,47 @@ export class FakeSpeechEngine implements SpeechEngine {
       language: "en",
       durationSec: audio.durationSec,
       uncovered: [],
+    };
+  }
+
+  /**
+   * Live: a final segment "Live segment n." for every 5 s of audio pushed (and one for what is
+   * left at the end), and a partial with the open segment's name after every push.
+   */
+  startLive(options: LiveOptions): LiveTranscription {
+    const rate = 16_000;
+    const segments: Segment[] = [];
+    let samples = 0;
+    let closedAt = 0;
+    let closed = false;
+    const closeSegment = (end: number) => {
+      const segment = {
+        start: closedAt / rate,
+        end: end / rate,
+        text: `Live segment ${segments.length + 1}.`,
+      };
+      segments.push(segment);
+      closedAt = end;
+      options.emit({ type: "final", segment });
+    };
+    return {
+      push: async (chunk) => {
+        if (closed) return;
+        samples += chunk.length;
+        while (samples - closedAt >= SEGMENT_SEC * rate) closeSegment(closedAt + SEGMENT_SEC * rate);
+        if (samples > closedAt) {
+          const text = `Live segment ${segments.length + 1}`;
+          options.emit({ type: "partial", start: closedAt / rate, text, stable: "" });
+        }
+      },
+      finish: async () => {
+        if (!closed && samples > closedAt) closeSegment(samples);
+        closed = true;
+        return [...segments];
+      },
+      close: () => {
+        closed = true;
+      },
     };
   }
 }

@@ -1,5 +1,6 @@
 import { createBlobService, createTableClient, type StorageTarget } from "@/lib/azure/clients";
 import type { Storage } from "../types";
+import { BlobLiveAudioStore } from "./blob-live-audio-store";
 import { BlobRecordingStore } from "./blob-recording-store";
 import { mapStorageError } from "@/lib/azure/storage-errors";
 import { TableTranscriptStore } from "./table-transcript-store";
@@ -9,6 +10,7 @@ export interface StorageNames {
   recordingsContainer: string;
   transcriptsContainer: string;
   transcriptsTable: string;
+  liveContainer: string;
 }
 
 /**
@@ -18,7 +20,11 @@ export interface StorageNames {
 export async function createAzureStorage(
   target: StorageTarget,
   names: StorageNames,
-  options: { provider: string; flush?: () => Promise<void>; onClose?: () => Promise<void> },
+  options: {
+    provider: string;
+    flush?: (scope?: "blobs") => Promise<void>;
+    onClose?: () => Promise<void>;
+  },
 ): Promise<Storage> {
   const blobService = await createBlobService(target);
   const table = await createTableClient(target, names.transcriptsTable);
@@ -27,12 +33,14 @@ export async function createAzureStorage(
     table,
     blobService.getContainerClient(names.transcriptsContainer),
   );
+  const live = new BlobLiveAudioStore(blobService.getContainerClient(names.liveContainer));
   return {
     recordings,
     transcripts,
+    live,
     target,
-    async flush() {
-      await options.flush?.();
+    async flush(scope) {
+      await options.flush?.(scope);
     },
     async health() {
       try {

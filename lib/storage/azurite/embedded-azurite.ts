@@ -28,7 +28,8 @@ export interface EmbeddedAzurite {
   connectionString: string;
   ports: { blob: number; queue: number; table: number };
   /** Saves the emulator's indexes now (they are otherwise written every 5 s). */
-  flush(): Promise<void>;
+  /** Saves the emulator's indexes now: all of them, or (`blobs`) only Blob Storage's. */
+  flush(scope?: "blobs"): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -168,7 +169,9 @@ export async function startEmbeddedAzurite(options: EmbeddedAzuriteOptions): Pro
   return {
     connectionString,
     ports: { blob, queue, table },
-    flush: memory ? async () => undefined : () => saveIndexes(servers),
+    flush: memory
+      ? async () => undefined
+      : (scope) => saveIndexes(scope === "blobs" ? [blobServer] : servers),
     async stop() {
       await Promise.allSettled(servers.map((server) => server.close()));
       await lock?.release();

@@ -2,7 +2,16 @@ import fs from "node:fs/promises";
 import { Readable } from "node:stream";
 import { AppError } from "@/lib/domain/errors";
 import type { RecordingMetadata, StoredTranscript, TranscriptHeader } from "@/lib/domain/transcript";
-import type { Page, RecordingDownload, RecordingStore, Storage, TranscriptStore } from "../types";
+import type {
+  LiveAudioEntry,
+  LiveAudioMetadata,
+  LiveAudioStore,
+  Page,
+  RecordingDownload,
+  RecordingStore,
+  Storage,
+  TranscriptStore,
+} from "../types";
 
 /** Ids sort newest first as strings, so every listing is in key order; the cursor is the last key. */
 function pageOf<T>(sorted: Array<[string, T]>, cursor: string | null | undefined, limit: number): Page<T> {
@@ -144,11 +153,75 @@ export class MemoryTranscriptStore implements TranscriptStore {
   }
 }
 
+/** Live session audio kept in this process's memory: the same contract as append blobs, for tests. */
+export class MemoryLiveAudioStore implements LiveAudioStore {
+  private readonly entries = new Map<
+    string,
+    { owner: string; metadata: LiveAudioMetadata; chunks: Buffer[]; size: number; at: Date }
+  >();
+
+  async create(owner: string, metadata: LiveAudioMetadata): Promise<void> {
+    const key = `${owner}/${metadata.id}`;
+    if (this.entries.has(key)) throw new AppError("conflict", "This live session exists already.");
+    this.entries.set(key, {
+      owner,
+      metadata: structuredClone(metadata),
+      chunks: [],
+      size: 0,
+      at: new Date(),
+    });
+  }
+
+  async append(owner: string, id: string, bytes: Buffer, at: number): Promise<void> {
+    const entry = this.entries.get(`${owner}/${id}`);
+    if (!entry) throw new AppError("not_found", "No live session has this id.");
+    if (entry.size === at + bytes.length) return;
+    if (entry.size !== at) throw new AppError("precondition_failed", "The live audio is not at this offset.");
+    entry.chunks.push(Buffer.from(bytes));
+    entry.size += bytes.length;
+    entry.at = new Date();
+  }
+
+  async get(owner: string, id: string): Promise<LiveAudioEntry | null> {
+    const entry = this.entries.get(`${owner}/${id}`);
+    return entry ? toEntry(entry) : null;
+  }
+
+  async list(): Promise<LiveAudioEntry[]> {
+    return [...this.entries.values()].map(toEntry);
+  }
+
+  async downloadToFile(owner: string, id: string, targetPath: string): Promise<void> {
+    const entry = this.entries.get(`${owner}/${id}`);
+    if (!entry) throw new AppError("not_found", "No live session has this id.");
+    await fs.writeFile(targetPath, Buffer.concat(entry.chunks));
+  }
+
+  async delete(owner: string, id: string): Promise<void> {
+    this.entries.delete(`${owner}/${id}`);
+  }
+}
+
+function toEntry(entry: {
+  owner: string;
+  metadata: LiveAudioMetadata;
+  size: number;
+  at: Date;
+}): LiveAudioEntry {
+  return {
+    owner: entry.owner,
+    metadata: structuredClone(entry.metadata),
+    sizeBytes: entry.size,
+    lastWriteAt: entry.at,
+  };
+}
+
 /** Storage in this process's memory (tests): nothing to start, nothing to reach. */
 export function createMemoryStorage(): Storage {
   return {
     recordings: new MemoryRecordingStore(),
     transcripts: new MemoryTranscriptStore(),
+    live: new MemoryLiveAudioStore(),
     target: null,
     flush: async () => {},
     health: async () => ({ ready: true, provider: "memory" }),
