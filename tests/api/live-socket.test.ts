@@ -287,3 +287,60 @@ describe("live limits", () => {
     expect(pcmOf(wav).equals(speech.subarray(0, bytes(3)))).toBe(true);
   });
 });
+
+describe("a live engine that fails mid-session", () => {
+  let closeServices: (() => Promise<void>) | null = null;
+  afterAll(async () => {
+    await stopServer();
+    await closeServices?.();
+  });
+
+  it("tells the client, keeps the audio and queues the recording's transcription as a job", async () => {
+    const { createServices, closeServices: close } = await import("@/lib/services");
+    const { parseConfig } = await import("@/lib/config");
+    const { FakeSpeechEngine } = await import("@/lib/speech/fake/fake-engine");
+    const { AppError } = await import("@/lib/domain/errors");
+    const engine = new FakeSpeechEngine();
+    let pushed = 0;
+    engine.startLive = () => ({
+      push: async (chunk) => {
+        pushed += chunk.length;
+        if (pushed > samples(1)) throw new AppError("engine_failed", "The model stopped.");
+      },
+      finish: async () => [],
+      close: () => undefined,
+    });
+    const { owner } = await currentContext();
+    const own = await createServices(
+      parseConfig({ ...process.env, SPEECH_PROVIDER: "fake", LOG_LEVEL: "silent" }),
+      {
+        engine,
+      },
+    );
+    closeServices = () => close(own);
+    const handler = createLiveSocketHandler(async () => ({ services: own, owner }));
+    server = http.createServer((_request, response) => response.writeHead(404).end());
+    server.on("upgrade", (request, socket, head) => handler.handleUpgrade(request, socket, head));
+    server.on("close", () => handler.close());
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}${LIVE_PATH}`;
+
+    const client = await connect();
+    client.sendJson(startFrame());
+    await client.next("ready");
+    await client.sendPcm(speech.subarray(0, bytes(3)));
+    const error = await client.next("error");
+    expect(error).toMatchObject({ code: "engine_failed", message: "The model stopped." });
+    const saved = await client.next("saved");
+    expect((await client.closed).code).toBe(1011);
+
+    const recording = await own.storage.recordings.get(owner, saved.recordingId);
+    expect(recording).toMatchObject({ source: "live", transcriptionId: saved.transcriptionId });
+    expect(recording!.durationSec).toBeGreaterThan(1);
+    expect(await own.storage.transcripts.get(owner, saved.transcriptionId)).toBeNull();
+    expect(await own.jobs.records.get(owner, saved.transcriptionId)).toMatchObject({
+      status: "queued",
+      recordingId: saved.recordingId,
+    });
+  });
+});

@@ -65,6 +65,8 @@ export class StreamingTranscriber {
   private work: Promise<void> = Promise.resolve();
   private failure: unknown = null;
   private closed = false;
+  /** Audio pushed and not yet handed to the VAD. */
+  private incoming: Float32Array[] = [];
   private readonly segments: Segment[] = [];
 
   constructor(private readonly options: StreamingOptions) {
@@ -77,9 +79,14 @@ export class StreamingTranscriber {
     this.partialEvery = Math.round((options.partialEverySec ?? 0.5) * options.sampleRate);
   }
 
-  /** Takes the next audio of the stream. Resolves once its frames went through the VAD. */
+  /**
+   * Takes the next audio of the stream. Resolves once its frames went through the VAD. Audio that
+   * arrives while the VAD is busy goes to it in one piece next, so voice activity keeps up with
+   * the stream however long one answer takes (the model may be decoding meanwhile).
+   */
   push(samples: Float32Array): Promise<void> {
-    this.work = this.work.then(() => this.consume(samples));
+    this.incoming.push(samples);
+    this.work = this.work.then(() => this.consumeIncoming());
     return this.work;
   }
 
@@ -95,6 +102,14 @@ export class StreamingTranscriber {
   /** Stops at once: no more decodes start and nothing more is emitted. */
   close(): void {
     this.closed = true;
+  }
+
+  private async consumeIncoming(): Promise<void> {
+    if (this.incoming.length === 0) return;
+    const parts = this.incoming;
+    this.incoming = [];
+    const samples = parts.length === 1 ? parts[0]! : concat(parts);
+    await this.consume(samples);
   }
 
   private async consume(samples: Float32Array): Promise<void> {
@@ -209,6 +224,12 @@ export class StreamingTranscriber {
     const to = Math.max(from, Math.min(this.buffered, range.end - this.bufferStart));
     return this.buffer.slice(from, to);
   }
+}
+
+function concat(parts: Float32Array[]): Float32Array {
+  const joined = new Float32Array(parts.reduce((sum, part) => sum + part.length, 0));
+  parts.reduce((at, part) => (joined.set(part, at), at + part.length), 0);
+  return joined;
 }
 
 function shift(words: TimedWord[], offset: number): TimedWord[] {

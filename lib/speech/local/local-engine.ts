@@ -114,7 +114,8 @@ export class LocalWhisperEngine implements SpeechEngine {
     const { whisper } = await this.models();
     const durationSec = samples.length / PCM_SAMPLE_RATE;
     const decode = async (settings: { beams?: number; repetitionPenalty?: number }) => {
-      const output = await this.gate.run("live", () => whisper.decode(samples, settings));
+      const priority = options.final ? "final" : "partial";
+      const output = await this.gate.run(priority, () => whisper.decode(samples, settings));
       return whisper.tokenizer
         .segment(output.tokens, durationSec)
         .filter((segment) => segment.text.trim() && !isSoundLabel(segment.text));
@@ -196,21 +197,25 @@ export class LocalWhisperEngine implements SpeechEngine {
   }
 }
 
+/** Who waits for the model: a live session's final decode, its partial decode, or a file window. */
+type GatePriority = "final" | "partial" | "file";
+
 /**
- * Runs tasks one at a time; waiting `live` tasks go before waiting `file` ones, so a file job
- * yields the model to live sessions between two of its windows and never makes them wait longer.
+ * Runs tasks one at a time. Waiting live finals go first, then live partials, then file windows:
+ * a file job yields the model to live sessions between two of its windows, and partials (which a
+ * busy server may thin out) never hold up a session's finals.
  */
 class PriorityGate {
   private busy = false;
-  private readonly waiting: Record<"live" | "file", Array<() => void>> = { live: [], file: [] };
+  private readonly waiting: Record<GatePriority, Array<() => void>> = { final: [], partial: [], file: [] };
 
-  async run<T>(priority: "live" | "file", task: () => Promise<T>): Promise<T> {
+  async run<T>(priority: GatePriority, task: () => Promise<T>): Promise<T> {
     if (this.busy) await new Promise<void>((resolve) => this.waiting[priority].push(resolve));
     this.busy = true;
     try {
       return await task();
     } finally {
-      const next = this.waiting.live.shift() ?? this.waiting.file.shift();
+      const next = this.waiting.final.shift() ?? this.waiting.partial.shift() ?? this.waiting.file.shift();
       if (next) next();
       else this.busy = false;
     }
