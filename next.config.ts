@@ -12,6 +12,7 @@ const nextConfig: NextConfig = {
     "@azure/storage-blob",
     "@azure/data-tables",
     "@azure/identity",
+    "microsoft-cognitiveservices-speech-sdk",
   ],
 };
 

@@ -50,3 +50,14 @@ export async function* streamPcm(audio: PcmAudio, chunkSamples: number): AsyncGe
     await handle.close();
   }
 }
+
+/** Converts floats in [-1, 1] to 16-bit little-endian PCM bytes (the inverse of {@link int16ToFloat32}). */
+export function float32ToInt16(samples: Float32Array): Uint8Array {
+  const out = new Uint8Array(samples.length * 2);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < samples.length; i++) {
+    const value = Math.round((samples[i] ?? 0) * 32768);
+    view.setInt16(i * 2, Math.max(-32768, Math.min(32767, value)), true);
+  }
+  return out;
+}

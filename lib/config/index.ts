@@ -13,11 +13,34 @@ const envSchema = z.object({
   TRUST_PROXY: booleanish.default(false),
   DATA_DIR: z.string().min(1).default("./data"),
   MODEL_DIR: z.string().min(1).default("./.cache/models"),
-  SPEECH_PROVIDER: z.enum(["local", "fake"]).default("local"),
+  SPEECH_PROVIDER: z.enum(["local", "azure", "fake"]).default("local"),
   SPEECH_THREADS: z.coerce.number().int().min(1).max(64).default(2),
   SPEECH_WINDOW_SEC: z.coerce.number().min(5).max(29).default(28),
   SPEECH_BEAMS: z.coerce.number().int().min(1).max(5).default(1),
   SPEECH_PRELOAD: booleanish.default(true),
+  AZURE_SPEECH_KEY: z.string().min(1).optional(),
+  AZURE_SPEECH_REGION: z
+    .string()
+    .regex(/^[a-z0-9]+$/, "must be an Azure region name (e.g. westeurope)")
+    .optional(),
+  AZURE_SPEECH_ENDPOINT: z
+    .url({ protocol: /^(wss?|https?)$/, error: "must be a ws://, wss://, http:// or https:// URL" })
+    .optional(),
+  AZURE_SPEECH_AUTO_LANGUAGES: z
+    .string()
+    .transform((value) =>
+      value
+        .split(",")
+        .map((item) => item.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})+$/, "must be locales such as en-US"))
+        .min(1)
+        .max(10),
+    )
+    .default(["en-US", "de-DE", "fr-FR", "es-ES"]),
   FFMPEG_PATH: z.string().min(1).optional(),
   UPLOAD_MAX_MB: z.coerce.number().positive().max(10_000).default(300),
   AUDIO_MAX_MINUTES: z.coerce
@@ -103,9 +126,22 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
-/** The speech engine: local Whisper, or (tests only) a deterministic fake. */
-export interface SpeechConfig {
-  provider: "local" | "fake";
+/** How the Azure AI Speech service is reached. The key stays on the server. */
+export interface AzureSpeechConfig {
+  key: string;
+  /** The resource's region (e.g. `westeurope`); unused when `endpoint` is set. */
+  region?: string;
+  /** A custom endpoint URL (private endpoint, container, test double); wins over `region`. */
+  endpoint?: string;
+  /** Candidate locales when the language is `auto` (1-10; one means that locale, no detection). */
+  autoLanguages: string[];
+}
+
+/**
+ * The speech engine: local Whisper, Azure AI Speech, or (tests only) a deterministic fake. The
+ * local model settings are present whatever the provider.
+ */
+export type SpeechConfig = {
   /** Absolute folder holding prepared model files. */
   modelDir: string;
   /** onnxruntime intra-op threads for the local engine. */
@@ -113,9 +149,9 @@ export interface SpeechConfig {
   /** Longest window handed to Whisper, in seconds (the model sees at most 30 s). */
   windowSec: number;
   beams: number;
-  /** Load the local model when the server starts rather than on first use. */
+  /** Load the local model (or the Azure SDK) when the server starts rather than on first use. */
   preload: boolean;
-}
+} & ({ provider: "local" | "fake" } | { provider: "azure"; azure: AzureSpeechConfig });
 
 /** Durable jobs: records in a table, messages on a queue of the storage account, and workers. */
 export interface JobsConfig {
@@ -266,14 +302,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     server: { port: e.PORT, host: e.HOST, trustProxy: e.TRUST_PROXY },
     dataDir: path.resolve(cwd, e.DATA_DIR),
     modelDir: path.resolve(cwd, e.MODEL_DIR),
-    speech: {
-      provider: speechProvider(e),
-      modelDir: path.resolve(cwd, e.MODEL_DIR),
-      threads: e.SPEECH_THREADS,
-      windowSec: e.SPEECH_WINDOW_SEC,
-      beams: e.SPEECH_BEAMS,
-      preload: e.SPEECH_PRELOAD,
-    },
+    speech: speechConfig(e, cwd),
     audio: {
       ffmpegPath: e.FFMPEG_PATH,
       maxUploadBytes: Math.round(e.UPLOAD_MAX_MB * 1024 * 1024),
@@ -374,11 +403,51 @@ function emailConfig(e: Env, cwd: string): EmailConfig {
   }
 }
 
-function speechProvider(e: Env): SpeechConfig["provider"] {
-  if (e.SPEECH_PROVIDER === "fake" && e.NODE_ENV !== "test") {
-    throw new ConfigError("Invalid configuration: SPEECH_PROVIDER=fake is only for tests (NODE_ENV=test)");
+function speechConfig(e: Env, cwd: string): SpeechConfig {
+  const base = {
+    modelDir: path.resolve(cwd, e.MODEL_DIR),
+    threads: e.SPEECH_THREADS,
+    windowSec: e.SPEECH_WINDOW_SEC,
+    beams: e.SPEECH_BEAMS,
+    preload: e.SPEECH_PRELOAD,
+  };
+  const provider = e.SPEECH_PROVIDER;
+  switch (provider) {
+    case "local":
+      return { ...base, provider };
+    case "fake":
+      if (e.NODE_ENV !== "test") {
+        throw new ConfigError(
+          "Invalid configuration: SPEECH_PROVIDER=fake is only for tests (NODE_ENV=test)",
+        );
+      }
+      return { ...base, provider };
+    case "azure": {
+      const missing = [
+        e.AZURE_SPEECH_KEY ? null : "AZURE_SPEECH_KEY",
+        e.AZURE_SPEECH_REGION || e.AZURE_SPEECH_ENDPOINT
+          ? null
+          : "AZURE_SPEECH_REGION (or AZURE_SPEECH_ENDPOINT)",
+      ].filter((name) => name !== null);
+      if (!e.AZURE_SPEECH_KEY || missing.length > 0) {
+        throw new ConfigError(`Invalid configuration: SPEECH_PROVIDER=azure needs ${missing.join(" and ")}`);
+      }
+      return {
+        ...base,
+        provider,
+        azure: {
+          key: e.AZURE_SPEECH_KEY,
+          region: e.AZURE_SPEECH_REGION,
+          endpoint: e.AZURE_SPEECH_ENDPOINT,
+          autoLanguages: e.AZURE_SPEECH_AUTO_LANGUAGES,
+        },
+      };
+    }
+    default: {
+      const unknown: never = provider;
+      throw new ConfigError(`Invalid configuration: unknown SPEECH_PROVIDER ${String(unknown)}`);
+    }
   }
-  return e.SPEECH_PROVIDER;
 }
 
 function storageConfig(e: Env, cwd: string): StorageConfig {

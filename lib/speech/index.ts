@@ -1,4 +1,5 @@
 import type { SpeechConfig } from "@/lib/config";
+import { AzureSpeechEngine } from "./azure/azure-engine";
 import { FakeSpeechEngine } from "./fake/fake-engine";
 import { ThreadedSpeechEngine } from "./local/threaded-engine";
 import type { SpeechEngine } from "./types";
@@ -16,6 +17,8 @@ export function createSpeechEngine(config: SpeechConfig): SpeechEngine {
         windowSec: config.windowSec,
         beams: config.beams,
       });
+    case "azure":
+      return new AzureSpeechEngine(config.azure);
     case "fake":
       return new FakeSpeechEngine();
     default: {

@@ -155,6 +155,69 @@ describe("parseConfig providers", () => {
     );
   });
 
+  it("uses Azure AI Speech with a key and a region or an endpoint when SPEECH_PROVIDER=azure", () => {
+    const regional = parseConfig(
+      { SPEECH_PROVIDER: "azure", AZURE_SPEECH_KEY: "secret-key", AZURE_SPEECH_REGION: "westeurope" },
+      cwd,
+    );
+    expect(regional.speech).toMatchObject({
+      provider: "azure",
+      preload: true,
+      azure: {
+        key: "secret-key",
+        region: "westeurope",
+        endpoint: undefined,
+        autoLanguages: ["en-US", "de-DE", "fr-FR", "es-ES"],
+      },
+    });
+    const custom = parseConfig(
+      {
+        SPEECH_PROVIDER: "azure",
+        AZURE_SPEECH_KEY: "secret-key",
+        AZURE_SPEECH_ENDPOINT: "wss://speech.internal.example/stt/speech/universal/v2",
+        AZURE_SPEECH_AUTO_LANGUAGES: " en-GB, nl-NL ",
+      },
+      cwd,
+    );
+    expect(custom.speech).toMatchObject({
+      provider: "azure",
+      azure: {
+        endpoint: "wss://speech.internal.example/stt/speech/universal/v2",
+        region: undefined,
+        autoLanguages: ["en-GB", "nl-NL"],
+      },
+    });
+  });
+
+  it("names what Azure AI Speech lacks, never echoing the key", () => {
+    expect(() => parseConfig({ SPEECH_PROVIDER: "azure" }, cwd)).toThrow(
+      /SPEECH_PROVIDER=azure needs AZURE_SPEECH_KEY and AZURE_SPEECH_REGION \(or AZURE_SPEECH_ENDPOINT\)/,
+    );
+    expect(() => parseConfig({ SPEECH_PROVIDER: "azure", AZURE_SPEECH_REGION: "westeurope" }, cwd)).toThrow(
+      /needs AZURE_SPEECH_KEY$/,
+    );
+    const error = configError({ SPEECH_PROVIDER: "azure", AZURE_SPEECH_KEY: "secret-key" });
+    expect(error.message).toMatch(/needs AZURE_SPEECH_REGION \(or AZURE_SPEECH_ENDPOINT\)$/);
+    expect(error.message).not.toContain("secret-key");
+  });
+
+  it.each([
+    ["AZURE_SPEECH_REGION", "West Europe"],
+    ["AZURE_SPEECH_ENDPOINT", "not a url"],
+    ["AZURE_SPEECH_ENDPOINT", "ftp://speech.example"],
+    ["AZURE_SPEECH_AUTO_LANGUAGES", "english"],
+    ["AZURE_SPEECH_AUTO_LANGUAGES", Array.from({ length: 11 }, () => "en-US").join(",")],
+  ])("refuses %s=%s", (name, value) => {
+    const error = configError({
+      SPEECH_PROVIDER: "azure",
+      AZURE_SPEECH_KEY: "secret-key",
+      AZURE_SPEECH_REGION: "westeurope",
+      [name]: value,
+    });
+    expect(error.message).toContain(name);
+    expect(error.message).not.toContain("secret-key");
+  });
+
   it("allows the in-memory doubles only under NODE_ENV=test", () => {
     expect(() => parseConfig({ STORAGE_PROVIDER: "memory" }, cwd)).toThrow(/only for tests/);
     expect(() => parseConfig({ SPEECH_PROVIDER: "fake" }, cwd)).toThrow(/only for tests/);

@@ -1,0 +1,77 @@
+import { AppError } from "@/lib/domain/errors";
+
+/** What went wrong, as the SDK reports it on `canceled` (its `CancellationErrorCode` by name). */
+export interface AzureCancellation {
+  errorCode: string;
+  details: string;
+  /** The connection closed during the session and did not come back. */
+  connectionLost: boolean;
+}
+
+const credentialsHint = "check AZURE_SPEECH_KEY and AZURE_SPEECH_REGION (or AZURE_SPEECH_ENDPOINT)";
+
+/**
+ * Maps a cancellation to the error the app reports. A refused WebSocket upgrade reaches the SDK as
+ * a connection failure whose details carry the HTTP status, so those are read too.
+ */
+export function cancellationError(cancellation: AzureCancellation): AppError {
+  const { errorCode, details } = cancellation;
+  const cause = new Error(`Azure Speech ${errorCode}: ${details}`);
+  const status = httpStatus(details);
+  if (errorCode === "AuthenticationFailure" || status === "401") {
+    return new AppError(
+      "engine_unavailable",
+      `Azure AI Speech refused the credentials: the key or region is wrong (${credentialsHint}).`,
+      { cause },
+    );
+  }
+  if (errorCode === "Forbidden" || status === "403") {
+    return new AppError(
+      "engine_unavailable",
+      `Azure AI Speech refused the request: the key or region is wrong, or the resource's quota is used up (${credentialsHint}).`,
+      { cause },
+    );
+  }
+  if (errorCode === "TooManyRequests" || status === "429") {
+    return new AppError(
+      "rate_limited",
+      "Azure AI Speech is handling too many requests for this resource. Try again in a moment.",
+      { cause },
+    );
+  }
+  if (cancellation.connectionLost) {
+    return new AppError("engine_unavailable", "The connection to Azure AI Speech was lost.", { cause });
+  }
+  switch (errorCode) {
+    case "ConnectionFailure":
+      return new AppError("engine_unavailable", "Azure AI Speech could not be reached.", { cause });
+    case "ServiceTimeout":
+      return new AppError("engine_unavailable", "Azure AI Speech did not answer in time.", { cause });
+    case "BadRequestParameters":
+      return new AppError(
+        "engine_failed",
+        "Azure AI Speech rejected the request (an unsupported language or audio setting).",
+        { cause },
+      );
+    default:
+      return new AppError("engine_failed", "Azure AI Speech failed while transcribing this audio.", {
+        cause,
+      });
+  }
+}
+
+/** Whether the credentials (or the resource) are wrong, rather than a passing fault. */
+export function isCredentialFailure(cancellation: AzureCancellation): boolean {
+  const status = httpStatus(cancellation.details);
+  return (
+    cancellation.errorCode === "AuthenticationFailure" ||
+    cancellation.errorCode === "Forbidden" ||
+    status === "401" ||
+    status === "403"
+  );
+}
+
+/** The HTTP status of a refused upgrade, as the WebSocket client words it ("Unexpected server response: 401"). */
+function httpStatus(details: string): string | undefined {
+  return /server response:?\s*(401|403|429)\b/i.exec(details)?.[1];
+}
