@@ -37,6 +37,7 @@ describe("parseConfig defaults", () => {
         visibilitySec: 30,
         maxAttempts: 3,
       },
+      live: { maxSessions: 3, maxSessionSec: 4 * 60 * 60, resumeSec: 30 },
       summary: { provider: "local", chunkChars: 12_000 },
       email: {
         provider: "outbox",
@@ -50,6 +51,7 @@ describe("parseConfig defaults", () => {
         recordingsContainer: "recordings",
         transcriptsContainer: "transcripts",
         transcriptsTable: "transcripts",
+        liveContainer: "live",
         azurite: {
           location: path.join(cwd, "data", "azurite"),
           blobPort: 0,
