@@ -46,6 +46,15 @@ export const healthReportSchema = z.object({
   summary: summarizerHealthSchema.nullable(),
   email: emailHealthSchema.nullable(),
   limits: z.object({ maxUploadBytes: z.number(), maxDurationSec: z.number() }),
+  /** Live transcription (`/api/live`): whether it is on, sessions at once, longest session, running now. */
+  live: z
+    .object({
+      available: z.boolean(),
+      maxSessions: z.number(),
+      maxSessionSec: z.number(),
+      active: z.number(),
+    })
+    .optional(),
 });
 
 export type HealthReport = z.infer<typeof healthReportSchema>;

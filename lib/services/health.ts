@@ -22,6 +22,8 @@ export interface HealthReport {
   summary: { id: string; name: string; local: boolean } | null;
   email: { provider: string; outbox: boolean } | null;
   limits: { maxUploadBytes: number; maxDurationSec: number };
+  /** Live transcription: whether this server takes sessions, how many at once, and how long. */
+  live: { available: boolean; maxSessions: number; maxSessionSec: number; active: number };
 }
 
 /**
@@ -29,7 +31,7 @@ export interface HealthReport {
  * null when they could not be built (storage did not start): the report then says so.
  */
 export async function getHealth(input: {
-  config: Pick<AppConfig, "audio" | "storage">;
+  config: Pick<AppConfig, "audio" | "storage" | "live">;
   engine: SpeechEngine;
   services: Services | null;
 }): Promise<HealthReport> {
@@ -49,5 +51,11 @@ export async function getHealth(input: {
       ? { provider: services.email.sender.info.id, outbox: services.email.outbox !== null }
       : null,
     limits: { maxUploadBytes: config.audio.maxUploadBytes, maxDurationSec: config.audio.maxDurationSec },
+    live: {
+      available: config.live.maxSessions > 0 && typeof engine.startLive === "function",
+      maxSessions: config.live.maxSessions,
+      maxSessionSec: config.live.maxSessionSec,
+      active: services?.live.count ?? 0,
+    },
   };
 }

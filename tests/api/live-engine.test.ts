@@ -47,7 +47,7 @@ describe("live transcription on the local engine", () => {
     const parts = [silence(1), spoken, silence(1.5), spoken, silence(1)];
     const samples = new Float32Array(parts.reduce((sum, part) => sum + part.length, 0));
     parts.reduce((at, part) => (samples.set(part, at), at + part.length), 0);
-    const file = await pcmOf(["-stream_loop", "19", "-i", jfk], "file.wav");
+    const file = await pcmOf(["-stream_loop", "59", "-i", jfk], "file.wav");
     await engine.warmUp();
 
     const events: LiveEvent[] = [];
@@ -63,9 +63,12 @@ describe("live transcription on the local engine", () => {
     const fileJob = engine
       .transcribe(file, { language: "en-US", diarize: false })
       .then(() => (times.fileDone = Date.now()));
+    // At real-time pace, as a microphone: partials are decoded while speech goes on.
+    const started = Date.now();
     for (let at = 0; at < samples.length; at += 1_600) {
+      const due = started + (at / 16_000) * 1000;
+      if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
       await transcriber.push(samples.slice(at, at + 1_600));
-      await new Promise((resolve) => setImmediate(resolve));
     }
     const finals = await transcriber.finish();
     await fileJob;
@@ -78,9 +81,12 @@ describe("live transcription on the local engine", () => {
       expect(finals[i]!.start).toBeGreaterThanOrEqual(finals[i - 1]!.end - 0.01);
     // Live decodes went ahead of the file job's windows: its first final came long before the job ended.
     expect(times.final[0]!).toBeLessThan(times.fileDone);
+    // The first utterance ends about 12 s into the stream: its final follows within seconds.
+    expect(times.final[0]! - started).toBeLessThan(12_000 + 6_000);
 
     const partials = events.filter((event) => event.type === "partial");
-    expect(partials.length).toBeGreaterThanOrEqual(3);
+    // However busy the machine (another test file runs beside this one), speech gets partials.
+    expect(partials.length).toBeGreaterThanOrEqual(2);
     let stable = "";
     let start = -1;
     for (const event of events) {

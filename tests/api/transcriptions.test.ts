@@ -284,9 +284,11 @@ describe("GET /api/transcriptions/:id and /api/health", () => {
     const body = (await response.json()) as {
       status: string;
       engines: { speech: { ready: boolean; multilingual: boolean } };
+      live: unknown;
     };
     expect(response.status).toBe(200);
     expect(body.status).toBe("ok");
     expect(body.engines.speech).toMatchObject({ ready: true, multilingual: false });
+    expect(body.live).toEqual({ available: true, maxSessions: 3, maxSessionSec: 4 * 60 * 60, active: 0 });
   });
 });

@@ -1,7 +1,13 @@
 import type { Segment } from "@/lib/domain/transcript";
 import type { LiveEvent } from "@/lib/speech/types";
 import { LocalAgreement, wordsOf, type TimedWord } from "./local-agreement";
-import { UtteranceTracker, type SampleRange, type UtteranceEvent } from "./utterance-tracker";
+import { findRepetition, isLoop, normalizedWords } from "@/lib/speech/local/text-quality";
+import {
+  UtteranceTracker,
+  type CloseReason,
+  type SampleRange,
+  type UtteranceEvent,
+} from "./utterance-tracker";
 
 export type { LiveEvent };
 
@@ -38,7 +44,11 @@ interface OpenUtterance {
   id: number;
   start: number;
   agreement: LocalAgreement;
+  /** The latest decode of it: how far it reached, and its segments (null if it failed). */
+  latest: { end: number; result: Promise<DecodedSegments | null> } | null;
 }
+
+type DecodedSegments = Awaited<ReturnType<StreamDecoder>>;
 
 /**
  * Live transcription of one stream: voice activity cuts it into utterances; the open one is
@@ -125,29 +135,40 @@ export class StreamingTranscriber {
   private handle(events: UtteranceEvent[]): void {
     for (const event of events) {
       if (event.type === "open") {
-        this.open = { id: ++this.lastUtteranceId, start: event.start, agreement: new LocalAgreement() };
+        this.open = {
+          id: ++this.lastUtteranceId,
+          start: event.start,
+          agreement: new LocalAgreement(),
+          latest: null,
+        };
         this.lastPartialAt = event.start;
       } else {
-        this.closeUtterance(event.range);
+        this.closeUtterance(event.range, event.reason);
       }
     }
     this.trim();
   }
 
-  private closeUtterance(range: SampleRange): void {
+  private closeUtterance(range: SampleRange, reason: CloseReason): void {
     const utterance = this.open;
     this.open = null;
     if (!utterance) return;
     const samples = this.slice(range);
     const { sampleRate } = this.options;
+    // A decode that already heard the whole utterance (and only silence after it) is its final,
+    // unless it loops: then the full-quality decode with its guards runs.
+    const covering =
+      reason === "pause" && utterance.latest && utterance.latest.end >= range.end
+        ? utterance.latest.result
+        : null;
     this.finalsWaiting++;
     this.finals = this.finals.then(async () => {
       if (this.closed) return void this.finalsWaiting--;
       try {
-        const decoded = await this.options.decode(samples, {
-          final: true,
-          startSec: range.start / sampleRate,
-        });
+        let decoded = covering ? await covering : null;
+        if (!decoded || loops(decoded)) {
+          decoded = await this.options.decode(samples, { final: true, startSec: range.start / sampleRate });
+        }
         utterance.agreement.flush(shift(wordsOf(decoded), range.start / sampleRate));
         const text = [...utterance.agreement.confirmedWords].map((word) => word.text).join(" ");
         if (text && !this.closed) {
@@ -167,21 +188,34 @@ export class StreamingTranscriber {
     });
   }
 
+  /**
+   * Decodes the open utterance again when it grew by `partialEvery` since the last decode, or at
+   * once when its speech may have just ended (silence as long as the pad after speech) and no
+   * decode holds all of it yet: if the pause holds, that decode is the final, ready on time.
+   */
   private maybeDecodePartial(): void {
     const utterance = this.open;
     if (!utterance || this.partialRunning || this.finalsWaiting > 0 || this.closed) return;
     const position = this.tracker.position;
-    if (position - this.lastPartialAt < this.partialEvery) return;
+    const pauseEnd = this.tracker.pauseEnd ?? position;
+    const speechMayHaveEnded = this.tracker.trailingSilence > 0 && pauseEnd < position;
+    if (speechMayHaveEnded) {
+      if (utterance.latest && utterance.latest.end >= pauseEnd) return;
+    } else if (position - this.lastPartialAt < this.partialEvery) {
+      return;
+    }
     this.partialRunning = true;
     this.lastPartialAt = position;
     const range = { start: utterance.start, end: position };
     const samples = this.slice(range);
     const offset = range.start / this.options.sampleRate;
-    this.options
-      .decode(samples, { final: false, startSec: offset })
+    const result = this.options.decode(samples, { final: false, startSec: offset }).catch(() => null);
+    utterance.latest = { end: position, result };
+    void result
       .then((decoded) => {
         // The utterance closed meanwhile: its final says it all.
-        if (this.open?.id !== utterance.id || this.closed) return;
+        // A looping decode is neither shown nor agreed on: agreed words would reach the final.
+        if (!decoded || this.open?.id !== utterance.id || this.closed || loops(decoded)) return;
         const { tentative } = utterance.agreement.insert(shift(wordsOf(decoded), offset));
         const stable = utterance.agreement.confirmedWords.map((word) => word.text).join(" ");
         const guess = tentative.map((word) => word.text).join(" ");
@@ -192,7 +226,6 @@ export class StreamingTranscriber {
           stable,
         });
       })
-      .catch(() => undefined)
       .finally(() => {
         this.partialRunning = false;
       });
@@ -224,6 +257,10 @@ export class StreamingTranscriber {
     const to = Math.max(from, Math.min(this.buffered, range.end - this.bufferStart));
     return this.buffer.slice(from, to);
   }
+}
+
+function loops(segments: Array<{ text: string }>): boolean {
+  return isLoop(findRepetition(normalizedWords(segments.map((segment) => segment.text).join(" "))));
 }
 
 function concat(parts: Float32Array[]): Float32Array {

@@ -9,7 +9,10 @@ export type UtteranceEvent =
   /** Speech began: the open utterance starts here (with a little audio before it). */
   | { type: "open"; start: number }
   /** The open utterance ended (a pause, or its longest length, cut at its quietest point). */
-  | { type: "close"; range: SampleRange; reason: "pause" | "max-length" };
+  | { type: "close"; range: SampleRange; reason: CloseReason };
+
+/** Why an utterance closed: a pause, its longest length, or the end of the stream. */
+export type CloseReason = "pause" | "max-length";
 
 /** How utterances are cut from voice activity. */
 export interface UtteranceOptions {
@@ -55,6 +58,19 @@ export class UtteranceTracker {
   /** Samples seen so far. */
   get position(): number {
     return this.frames * this.frame;
+  }
+
+  /**
+   * Where the open utterance would end if the silence heard since its last speech became a pause
+   * (null between utterances): a decode reaching this far holds all of it.
+   */
+  get pauseEnd(): number | null {
+    return this.open ? Math.min(this.position, this.open.lastSpeechEnd + this.pad) : null;
+  }
+
+  /** Samples of silence heard since the open utterance's last speech (0 between utterances). */
+  get trailingSilence(): number {
+    return this.open ? this.silentFrames * this.frame : 0;
   }
 
   /** The open utterance from its start to the audio seen so far, or null between utterances. */

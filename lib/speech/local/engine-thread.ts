@@ -3,13 +3,11 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { AppError } from "@/lib/domain/errors";
 import { LocalWhisperEngine, type LocalEngineOptions } from "./local-engine";
-import type { VadStream } from "./silero-vad";
 import type { ThreadReply, ThreadRequest } from "./thread-messages";
 
 const port = parentPort!;
 const engine = new LocalWhisperEngine(workerData as LocalEngineOptions);
 const running = new Map<number, AbortController>();
-const liveStreams = new Map<number, Promise<VadStream>>();
 
 const post = (reply: ThreadReply) => port.postMessage(reply);
 
@@ -54,28 +52,11 @@ port.on("message", (request: ThreadRequest) => {
     case "abort":
       running.get(request.id)?.abort();
       return;
-    case "live-vad": {
-      let stream = liveStreams.get(request.session);
-      if (!stream) {
-        stream = engine.openVadStream();
-        liveStreams.set(request.session, stream);
-      }
-      stream
-        .then((vad) => vad.push(request.samples))
-        .then(
-          (probabilities) => post({ type: "live-vad", id: request.id, probabilities }),
-          (error: unknown) => post({ type: "live-error", id: request.id, error: describe(error) }),
-        );
-      return;
-    }
     case "live-decode":
       engine.decodeSamples(request.samples, { final: request.final }).then(
         (segments) => post({ type: "live-decoded", id: request.id, segments }),
         (error: unknown) => post({ type: "live-error", id: request.id, error: describe(error) }),
       );
-      return;
-    case "live-close":
-      liveStreams.delete(request.session);
       return;
     case "close":
       // Native sessions must be freed before the thread ends, or onnxruntime aborts the process.

@@ -4,7 +4,6 @@ import { TaskQueue } from "@/lib/util/serial-queue";
 import type {
   EngineInfo,
   EngineStatus,
-  LiveDecoding,
   Segment,
   SpeechEngine,
   SpeechResult,
@@ -12,7 +11,7 @@ import type {
 } from "../types";
 import { resolvePackageFile, vadSource } from "./model-files";
 import { prepareWhisperModel } from "./prepare-model";
-import { SileroVad, VAD_FRAME_SAMPLES, type VadStream } from "./silero-vad";
+import { SileroVad, VAD_FRAME_SAMPLES } from "./silero-vad";
 import { WhisperModel } from "./whisper-model";
 import { transcribeLongForm, type WindowDecoder } from "./long-form";
 import { collapseLoops, findRepetition, isLoop, isSoundLabel, normalizedWords } from "./text-quality";
@@ -88,21 +87,6 @@ export class LocalWhisperEngine implements SpeechEngine {
         });
       }
     });
-  }
-
-  openLive(): LiveDecoding {
-    const stream = this.openVadStream();
-    return {
-      vad: async (samples) => (await stream).push(samples),
-      decode: (samples, options) => this.decodeSamples(samples, options),
-      close: () => undefined,
-    };
-  }
-
-  /** A voice-activity stream for live audio (its own state; the shared Silero model). */
-  async openVadStream(): Promise<VadStream> {
-    const models = await this.models();
-    return models.vad.createStream();
   }
 
   /**

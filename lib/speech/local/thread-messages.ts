@@ -13,9 +13,7 @@ export type ThreadRequest =
   | { type: "warm-up" }
   | { type: "transcribe"; id: number; audio: PcmAudio; options: { language: string; diarize: boolean } }
   | { type: "abort"; id: number }
-  | { type: "live-vad"; id: number; session: number; samples: Float32Array }
   | { type: "live-decode"; id: number; samples: Float32Array; final: boolean }
-  | { type: "live-close"; session: number }
   | { type: "close" };
 
 /** What the engine thread answers. */
@@ -25,7 +23,6 @@ export type ThreadReply =
   | { type: "warmed"; status: EngineStatus }
   | { type: "warm-failed"; status: EngineStatus; error: ThreadError }
   | { type: "progress"; id: number; fraction: number }
-  | { type: "live-vad"; id: number; probabilities: number[] }
   | { type: "live-decoded"; id: number; segments: Segment[] }
   | { type: "live-error"; id: number; error: ThreadError }
   | { type: "segments"; id: number; segments: Segment[] }

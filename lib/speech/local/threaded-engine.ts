@@ -17,6 +17,8 @@ import type {
   TranscribeOptions,
 } from "../types";
 import { LOCAL_ENGINE_INFO, type LocalEngineOptions } from "./local-engine";
+import { resolvePackageFile, vadSource } from "./model-files";
+import { SileroVad } from "./silero-vad";
 import type { ThreadError, ThreadReply, ThreadRequest } from "./thread-messages";
 
 interface Call {
@@ -46,7 +48,8 @@ export class ThreadedSpeechEngine implements SpeechEngine, LiveModel {
   private closed: (() => void) | null = null;
   private readonly closeAtExit = () => void this.close();
   private lastId = 0;
-  private lastLiveSession = 0;
+  /** The voice activity model of live streams, on this thread (loaded on first use). */
+  private liveVadModel: Promise<SileroVad> | null = null;
   /** Live requests waiting for the thread's answer. */
   private readonly liveCalls = new Map<
     number,
@@ -117,13 +120,15 @@ export class ThreadedSpeechEngine implements SpeechEngine, LiveModel {
     return startModelLive(this, options);
   }
 
+  /**
+   * A live stream: its voice activity runs here, on a small model of its own, so that pauses are
+   * heard on time even while the thread is busy decoding (a decode holds the thread for a while);
+   * its utterances are decoded in the thread, ahead of file windows.
+   */
   openLive(): LiveDecoding {
-    const session = ++this.lastLiveSession;
+    const stream = this.liveVad().then((vad) => vad.createStream());
     return {
-      vad: async (samples) => {
-        await this.warmUp();
-        return (await this.ask({ type: "live-vad", id: ++this.lastId, session, samples })) as number[];
-      },
+      vad: async (samples) => (await stream).push(samples),
       decode: async (samples, options) => {
         await this.warmUp();
         return (await this.ask({
@@ -133,15 +138,20 @@ export class ThreadedSpeechEngine implements SpeechEngine, LiveModel {
           final: options.final,
         })) as Segment[];
       },
-      close: () => {
-        if (this.thread) this.send({ type: "live-close", session });
-        this.idle();
-      },
+      close: () => undefined,
     };
   }
 
+  private liveVad(): Promise<SileroVad> {
+    this.liveVadModel ??= SileroVad.load(resolvePackageFile(vadSource), 1).catch((error: unknown) => {
+      this.liveVadModel = null;
+      throw new AppError("engine_unavailable", "The voice activity model could not be loaded.", { cause: error });
+    });
+    return this.liveVadModel;
+  }
+
   /** Sends a live request (its audio copied, the caller keeps its own) and waits for the answer. */
-  private ask(request: Extract<ThreadRequest, { type: "live-vad" | "live-decode" }>): Promise<unknown> {
+  private ask(request: Extract<ThreadRequest, { type: "live-decode" }>): Promise<unknown> {
     return new Promise((resolve, reject) => {
       this.liveCalls.set(request.id, { resolve, reject });
       this.inThread.add(request.id);
@@ -151,6 +161,9 @@ export class ThreadedSpeechEngine implements SpeechEngine, LiveModel {
 
   /** Waits (at most 10 s) for the thread to finish what it decodes, frees the models, then ends it. */
   async close(): Promise<void> {
+    const vad = this.liveVadModel;
+    this.liveVadModel = null;
+    await vad?.then((model) => model.release()).catch(() => undefined);
     const thread = this.thread;
     if (!thread) return;
     process.off("beforeExit", this.closeAtExit);
@@ -224,9 +237,6 @@ export class ThreadedSpeechEngine implements SpeechEngine, LiveModel {
         return;
       case "segments":
         this.calls.get(reply.id)?.options.onSegments?.(reply.segments);
-        return;
-      case "live-vad":
-        this.answerLive(reply.id)?.resolve(reply.probabilities);
         return;
       case "live-decoded":
         this.answerLive(reply.id)?.resolve(reply.segments);
