@@ -145,7 +145,9 @@ export class ThreadedSpeechEngine implements SpeechEngine, LiveModel {
   private liveVad(): Promise<SileroVad> {
     this.liveVadModel ??= SileroVad.load(resolvePackageFile(vadSource), 1).catch((error: unknown) => {
       this.liveVadModel = null;
-      throw new AppError("engine_unavailable", "The voice activity model could not be loaded.", { cause: error });
+      throw new AppError("engine_unavailable", "The voice activity model could not be loaded.", {
+        cause: error,
+      });
     });
     return this.liveVadModel;
   }
