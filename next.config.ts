@@ -14,6 +14,14 @@ const nextConfig: NextConfig = {
     "@azure/identity",
     "microsoft-cognitiveservices-speech-sdk",
   ],
+  // Static files get their type from an old MIME table (application/javascript); serve the
+  // microphone's AudioWorklet module with the type browsers expect of module scripts.
+  headers: async () => [
+    {
+      source: "/live-capture-worklet.js",
+      headers: [{ key: "Content-Type", value: "text/javascript; charset=utf-8" }],
+    },
+  ],
 };
 
 export default nextConfig;
