@@ -17,9 +17,10 @@ function isInAppNavigation(event: MouseEvent): boolean {
 
 /**
  * While `dirty`, asks before the page is closed or reloaded (`beforeunload`) and before
- * client-side navigation through a link, which `beforeunload` does not see.
+ * client-side navigation through a link, which `beforeunload` does not see; `message` is the
+ * question asked for a link (browsers word the `beforeunload` one themselves).
  */
-export function useUnsavedChangesWarning(dirty: boolean) {
+export function useUnsavedChangesWarning(dirty: boolean, message: string = LEAVE_MESSAGE) {
   useEffect(() => {
     if (!dirty) return;
     const onBeforeUnload = (event: BeforeUnloadEvent) => {
@@ -28,7 +29,7 @@ export function useUnsavedChangesWarning(dirty: boolean) {
       event.returnValue = "";
     };
     const onClick = (event: MouseEvent) => {
-      if (!isInAppNavigation(event) || window.confirm(LEAVE_MESSAGE)) return;
+      if (!isInAppNavigation(event) || window.confirm(message)) return;
       event.preventDefault();
       event.stopPropagation();
     };
@@ -39,5 +40,5 @@ export function useUnsavedChangesWarning(dirty: boolean) {
       window.removeEventListener("beforeunload", onBeforeUnload);
       document.removeEventListener("click", onClick, true);
     };
-  }, [dirty]);
+  }, [dirty, message]);
 }

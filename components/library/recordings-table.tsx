@@ -112,9 +112,12 @@ function RecordingRow({
         </button>
       </td>
       <td className="py-3 pr-3 align-middle">
-        <p className="truncate font-medium text-zinc-900 dark:text-zinc-100" title={recording.name}>
-          {recording.name}
-        </p>
+        <div className="flex min-w-0 items-center gap-2">
+          <p className="truncate font-medium text-zinc-900 dark:text-zinc-100" title={recording.name}>
+            {recording.name}
+          </p>
+          {recording.source === "live" ? <LiveBadge /> : null}
+        </div>
         {failed ? (
           <p role="alert" className="mt-0.5 text-xs text-rose-700 dark:text-rose-300">
             This recording could not be played.
@@ -206,6 +209,21 @@ function RecordingRow({
         </Button>
       </td>
     </tr>
+  );
+}
+
+/** Marks a recording made by live transcription. */
+function LiveBadge() {
+  return (
+    <span
+      data-testid="live-badge"
+      title="Transcribed live while it was recorded"
+      className="inline-flex shrink-0 items-center gap-1 rounded-full bg-rose-50 px-1.5 py-0.5 text-[11px] font-medium leading-none text-rose-700 ring-1 ring-inset ring-rose-200 dark:bg-rose-500/10 dark:text-rose-200 dark:ring-rose-500/30"
+    >
+      <span className="size-1.5 rounded-full bg-rose-500" aria-hidden="true" />
+      Live
+      <span className="sr-only"> transcription</span>
+    </span>
   );
 }
 

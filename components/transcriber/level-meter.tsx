@@ -13,19 +13,27 @@ export interface LevelMeterProps {
   /** Input level 0..1 (dBFS mapped linearly from -60 dB). */
   level: number;
   active: boolean;
+  /** Accessible name; "Microphone input level" unless given. */
+  label?: string;
+  testId?: string;
 }
 
-export function LevelMeter({ level, active }: LevelMeterProps) {
+export function LevelMeter({
+  level,
+  active,
+  label = "Microphone input level",
+  testId = "level-meter",
+}: LevelMeterProps) {
   const rounded = Math.round(level * 1000) / 1000;
   const lit = Math.round(rounded * SEGMENTS);
   return (
     <div
       role="meter"
-      aria-label="Microphone input level"
+      aria-label={label}
       aria-valuemin={0}
       aria-valuemax={100}
       aria-valuenow={Math.round(rounded * 100)}
-      data-testid="level-meter"
+      data-testid={testId}
       data-level={String(rounded)}
       className={cn("flex h-3 w-full items-stretch gap-[3px]", !active && "opacity-60")}
     >

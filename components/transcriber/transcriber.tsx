@@ -11,6 +11,8 @@ import { Toast, type ToastMessage } from "@/components/ui/toast";
 import { DropOverlay } from "./drop-overlay";
 import { ErrorArea } from "./error-area";
 import { JobList } from "./job-list";
+import { LiveCaptions } from "./live-captions";
+import { LivePanel } from "./live-panel";
 import { LiveTranscript } from "./live-transcript";
 import { Recorder } from "./recorder";
 import { SettingsSidebar } from "./settings-sidebar";
@@ -20,6 +22,7 @@ import { UploadDropzone } from "./upload-dropzone";
 import { useHealth } from "./use-health";
 import { usePageFileDrop } from "./use-page-file-drop";
 import { useJobs, type AudioSource } from "./use-jobs";
+import { useLiveSession } from "./use-live-session";
 import { useWatchedJob } from "./use-watched-job";
 
 interface OpenedTranscript {
@@ -115,28 +118,63 @@ export function Transcriber() {
     },
   );
 
+  const [recording, setRecording] = useState(false);
+  const onLiveTranscript = useCallback((saved: Transcript) => {
+    setOpened({ transcript: saved });
+    setFocusKey(null);
+    setToast({
+      id: Date.now(),
+      title: "Live transcript saved",
+      description: `“${saved.title || "Transcript"}” is in your library, ready to edit.`,
+    });
+  }, []);
+  const live = useLiveSession({ language, diarize, onTranscript: onLiveTranscript, onError: setError });
+  const liveActive =
+    live.status === "connecting" ||
+    live.status === "live" ||
+    live.status === "reconnecting" ||
+    live.status === "stopping";
+  const liveHasText = live.text.segments.length > 0 || live.text.partial !== null;
+  // The session's text stays until its saved transcript is open (or, after a failure, until closed).
+  const showLive =
+    liveActive ||
+    (live.status === "saved" && opened?.transcript.id !== live.saved?.transcriptionId) ||
+    (live.status === "error" && liveHasText);
+  const dismissLive = live.dismiss;
+  const confirmDiscard = useCallback(
+    () =>
+      !unsavedEditsRef.current ||
+      window.confirm("The current transcript has unsaved edits. Discard them and start a live session?"),
+    [],
+  );
+
   const submit = useCallback(
     (files: File[], source: AudioSource) => {
+      dismissLive();
       const added = jobs.add(files, { language, diarize }, source, maxBytes);
       setToast(null);
       const first = added.find((row) => row.status !== "failed");
       // Unsaved edits keep the editor; the new jobs wait in the list until the user opens them.
       if (first && !unsavedEditsRef.current) setFocusKey(first.key);
     },
-    [jobs, maxBytes, language, diarize],
+    [jobs, maxBytes, language, diarize, dismissLive],
   );
 
   const onUpload = useCallback((files: File[]) => submit(files, "upload"), [submit]);
   const onRecorded = useCallback((file: File) => submit([file], "recording"), [submit]);
-  const onWatch = useCallback((key: string) => {
-    if (
-      unsavedEditsRef.current &&
-      !window.confirm("The current transcript has unsaved edits. Discard them and show this file?")
-    ) {
-      return;
-    }
-    setFocusKey(key);
-  }, []);
+  const onWatch = useCallback(
+    (key: string) => {
+      if (
+        unsavedEditsRef.current &&
+        !window.confirm("The current transcript has unsaved edits. Discard them and show this file?")
+      ) {
+        return;
+      }
+      dismissLive();
+      setFocusKey(key);
+    },
+    [dismissLive],
+  );
   const dismissToast = useCallback(() => setToast(null), []);
   const onSaved = useCallback((saved: Transcript) => {
     setToast({
@@ -187,14 +225,22 @@ export function Transcriber() {
               New transcript
             </h1>
             <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
-              Upload recordings or capture one from your microphone. Each file is transcribed on its own.
+              Upload recordings, record from your microphone, or transcribe live as you speak.
             </p>
           </div>
 
           <Card aria-label="Audio input" className="p-3 sm:p-4">
             <div className="grid gap-3 sm:gap-4 md:grid-cols-2">
               <UploadDropzone onFiles={onUpload} maxBytes={maxBytes} />
-              <Recorder disabled={false} onRecorded={onRecorded} onError={setError} />
+              <Recorder
+                disabled={liveActive}
+                onRecorded={onRecorded}
+                onError={setError}
+                onActiveChange={setRecording}
+              />
+              <div className="md:col-span-2">
+                <LivePanel session={live} disabled={recording} confirmStart={confirmDiscard} />
+              </div>
             </div>
           </Card>
 
@@ -208,7 +254,9 @@ export function Transcriber() {
 
           <ErrorArea message={error} onDismiss={dismissError} />
 
-          {transcript && opened ? (
+          {showLive ? (
+            <LiveCaptions session={live} />
+          ) : transcript && opened ? (
             <TranscriptSession
               key={transcript.id}
               transcript={transcript}
@@ -238,12 +286,16 @@ export function Transcriber() {
         >
           {/* The transcript's session renders its summary panel into this slot. */}
           <div ref={setSummaryContainer} />
-          {transcript ? null : (
+          {transcript && !showLive ? null : (
             <SummaryPanel
               session={null}
               summarizer={services ? services.summary : undefined}
               unavailableHint={
-                watchedActive ? "Available when the transcription finishes." : "Transcribe a recording first."
+                liveActive
+                  ? "Available once the live session is saved."
+                  : watchedActive
+                    ? "Available when the transcription finishes."
+                    : "Transcribe a recording first."
               }
             />
           )}

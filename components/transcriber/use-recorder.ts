@@ -1,6 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
+import { describeMicrophoneError, microphoneUnavailableReason, openMicrophone } from "./microphone";
 
 export type RecorderStatus = "idle" | "starting" | "recording" | "stopping";
 
@@ -56,34 +57,12 @@ function recordingName(mimeType: string): string {
 }
 
 function unsupportedReason(): string | null {
-  if (typeof window === "undefined") return "Recording is not available here.";
-  if (!window.isSecureContext || !navigator.mediaDevices?.getUserMedia) {
-    return "The microphone is only available over a secure connection. Open the app via https:// or on localhost to record.";
-  }
+  const reason = microphoneUnavailableReason();
+  if (reason) return reason;
   if (typeof MediaRecorder === "undefined") {
     return "This browser cannot record audio. Try a current version of Chrome, Edge, Firefox or Safari.";
   }
   return null;
-}
-
-function describeMediaError(error: unknown): string {
-  const name = error instanceof DOMException || error instanceof Error ? error.name : "";
-  switch (name) {
-    case "NotAllowedError":
-    case "SecurityError":
-    case "PermissionDeniedError":
-      return "Microphone access was denied. Allow it in the browser's site settings and try again.";
-    case "NotFoundError":
-    case "DevicesNotFoundError":
-    case "OverconstrainedError":
-      return "No microphone was found.";
-    case "NotReadableError":
-    case "TrackStartError":
-    case "AbortError":
-      return "The microphone could not be started. It may be in use by another application.";
-    default:
-      return "The microphone could not be started.";
-  }
 }
 
 /**
@@ -131,14 +110,12 @@ export function useRecorder(callbacks: RecorderCallbacks) {
 
     let stream: MediaStream;
     try {
-      stream = await navigator.mediaDevices.getUserMedia({
-        audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false },
-      });
+      stream = await openMicrophone();
     } catch (error) {
       busyRef.current = false;
       if (!mountedRef.current) return;
       setStatus("idle");
-      callbacksRef.current.onError(describeMediaError(error));
+      callbacksRef.current.onError(describeMicrophoneError(error));
       return;
     }
     if (!mountedRef.current) {
