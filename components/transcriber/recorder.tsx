@@ -11,6 +11,8 @@ import { useRecorder } from "./use-recorder";
 export interface RecorderProps {
   /** Blocks starting a new recording (a running recording can always be stopped). */
   disabled: boolean;
+  /** Why starting is blocked, shown while `disabled`. */
+  disabledHint?: string;
   onRecorded: (file: File) => void;
   onError: (message: string) => void;
   onActiveChange?: (active: boolean) => void;
@@ -25,7 +27,14 @@ function isTextEntry(target: EventTarget | null): boolean {
   return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
 }
 
-export function Recorder({ disabled, onRecorded, onError, onActiveChange, confirmStart }: RecorderProps) {
+export function Recorder({
+  disabled,
+  disabledHint = "Available when the current transcription finishes.",
+  onRecorded,
+  onError,
+  onActiveChange,
+  confirmStart,
+}: RecorderProps) {
   const {
     status,
     elapsedMs,
@@ -69,7 +78,7 @@ export function Recorder({ disabled, onRecorded, onError, onActiveChange, confir
         : status === "stopping"
           ? "Finishing the recording…"
           : disabled
-            ? "Available when the current transcription finishes."
+            ? disabledHint
             : "Your browser will ask for microphone access.";
 
   return (

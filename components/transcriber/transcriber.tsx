@@ -234,6 +234,7 @@ export function Transcriber() {
               <UploadDropzone onFiles={onUpload} maxBytes={maxBytes} />
               <Recorder
                 disabled={liveActive}
+                disabledHint="Available when the live session ends."
                 onRecorded={onRecorded}
                 onError={setError}
                 onActiveChange={setRecording}

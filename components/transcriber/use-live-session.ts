@@ -62,11 +62,15 @@ const WORKLET_URL = "/live-capture-worklet.js";
 const WORKLET_NAME = "live-capture";
 /** A connection attempt that brings no `ready` within this time is dropped and tried again. */
 const CONNECT_TIMEOUT_MS = 10_000;
-/** How long the server may take to save after `stop`: the last utterance is decoded first. */
-const SAVE_TIMEOUT_MS = 60_000;
+/**
+ * How long the server may take to save after `stop`: it first lets the engine finish, for up to a
+ * minute when the engine has fallen behind, then stores the recording and the transcript.
+ */
+const SAVE_TIMEOUT_MS = 90_000;
 /** Unsent bytes that mean the connection has stalled: 10 s of audio. */
 const STALLED_BYTES = 10 * LIVE_SAMPLE_RATE * 2;
 const FLUSH_TIMEOUT_MS = 500;
+const TRANSCRIPT_POLL_MS = 1000;
 const METER_FLOOR_DB = -60;
 const LEAVE_MESSAGE =
   "Live transcription is running. Leave this page? It stops, and what was heard so far is saved.";
@@ -123,7 +127,11 @@ class LiveRun {
   private socket: WebSocket | null = null;
   private ready = false;
   private sessionId: string | null = null;
+  /** Offset of the first sample the current connection sends: 0, or the resume offset. */
+  private sendFrom = 0;
   private stopping = false;
+  /** The server sent `error`: it saves what it received and closes; no reconnection. */
+  private refused = false;
   private stopSent = false;
   private droppedAt: number | null = null;
   private attempts = 0;
@@ -134,6 +142,13 @@ class LiveRun {
   private captureEnded: Promise<void> | null = null;
   /** Saved, failed or abandoned: nothing more happens. */
   over = false;
+  /** The page has let go of this run. */
+  private abandoned = false;
+
+  /** Capturing, streaming or saving (not waiting on a session the server has ended). */
+  get active(): boolean {
+    return !this.over && !this.refused;
+  }
 
   constructor(
     private readonly capture: Capture,
@@ -164,8 +179,9 @@ class LiveRun {
 
   /** The page is going away: stop as well as can be without waiting for anything. */
   abandon(): void {
+    this.abandoned = true;
     if (this.over) return;
-    if (this.socket && this.ready && this.socket.readyState === WebSocket.OPEN) {
+    if (!this.refused && this.socket && this.ready && this.socket.readyState === WebSocket.OPEN) {
       this.sendAudio();
       this.socket.send(JSON.stringify({ type: "stop" }));
       this.stopSent = true;
@@ -200,6 +216,7 @@ class LiveRun {
     this.socket = socket;
     this.ready = false;
     const resume = this.sessionId ? { sessionId: this.sessionId, offset: this.buffer.oldestOffset } : undefined;
+    this.sendFrom = resume?.offset ?? 0;
     socket.onopen = () => socket.send(JSON.stringify(createStartMessage(this.settings, resume)));
     socket.onmessage = (event: MessageEvent) => {
       if (socket !== this.socket || this.over) return;
@@ -229,7 +246,9 @@ class LiveRun {
         this.sessionId = message.sessionId;
         this.droppedAt = null;
         this.attempts = 0;
-        this.buffer.rewindTo(message.offset ?? 0);
+        // The server numbers the audio that follows from the resume offset and skips what it holds
+        // already (`message.offset`), so everything kept from there is sent again.
+        this.buffer.rewindTo(this.sendFrom);
         if (this.stopping) {
           this.events.status("stopping");
           if (this.captureEnded) void this.captureEnded.then(() => this.sendStopWhenReady());
@@ -265,7 +284,7 @@ class LiveRun {
       }
       case "error": {
         const lostWhileSaving = message.code === "session_not_found" && this.stopping;
-        this.fail(lostWhileSaving ? LOST_WHILE_SAVING : describeLiveError(message.code));
+        this.refuse(lostWhileSaving ? LOST_WHILE_SAVING : describeLiveError(message.code));
         return;
       }
     }
@@ -279,6 +298,7 @@ class LiveRun {
     this.socket = null;
     this.ready = false;
     clearTimeout(this.connectTimer);
+    if (this.refused) this.finish();
     if (this.over) return;
     if (!this.sessionId) {
       this.fail(CONNECT_FAILED);
@@ -310,24 +330,53 @@ class LiveRun {
     this.stopSent = true;
   }
 
+  /**
+   * Loads the saved transcript. A session the engine could not finish live is transcribed from its
+   * recording as a job: wait for that job.
+   */
   private async openTranscript(id: string): Promise<void> {
-    for (let attempt = 0; attempt < 5; attempt += 1) {
+    let failures = 0;
+    for (;;) {
       try {
         const view = await fetchJob(id);
+        failures = 0;
         if (view.transcript) {
           this.events.transcript(view.transcript);
           return;
         }
-        if (view.status === "failed" || view.status === "cancelled") break;
+        if (view.status === "failed" || view.status === "cancelled") {
+          this.events.failed(view.error?.message || NOT_OPENED);
+          return;
+        }
       } catch (error) {
-        if (error instanceof ApiRequestError && error.status > 0 && error.status < 500 && error.status !== 404) {
+        failures += 1;
+        const transient = !(error instanceof ApiRequestError) || error.status === 0 || error.status >= 500;
+        if (!transient || failures >= 5) {
           this.events.failed(messageOf(error, NOT_OPENED));
           return;
         }
       }
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await new Promise((resolve) => setTimeout(resolve, TRANSCRIPT_POLL_MS));
+      if (this.abandoned) return;
     }
-    this.events.failed(NOT_OPENED);
+  }
+
+  /**
+   * The server ended the session with an error. It still saves what it received and announces
+   * it with `saved` before closing, so the socket stays open for that.
+   */
+  private refuse(message: string): void {
+    if (this.over || this.refused) return;
+    this.refused = true;
+    this.stopping = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    void this.endCapture();
+    this.events.failed(message);
+    const socket = this.socket;
+    this.later(() => {
+      if (socket) this.drop(socket);
+    }, SAVE_TIMEOUT_MS);
   }
 
   private fail(message: string): void {
@@ -454,7 +503,9 @@ export function useLiveSession(options: LiveSessionOptions): LiveSession {
   }, []);
 
   const start = useCallback(async () => {
-    if (startingRef.current || (runRef.current && !runRef.current.over)) return;
+    if (startingRef.current || runRef.current?.active) return;
+    runRef.current?.abandon();
+    runRef.current = null;
     applyFrame(null);
     setAnnouncement("");
     setSaved(null);
@@ -538,7 +589,8 @@ export function useLiveSession(options: LiveSessionOptions): LiveSession {
   const stop = useCallback(() => runRef.current?.stop(), []);
 
   const dismiss = useCallback(() => {
-    if (runRef.current && !runRef.current.over) return;
+    if (runRef.current?.active) return;
+    runRef.current?.abandon();
     runRef.current = null;
     applyFrame(null);
     setAnnouncement("");
