@@ -151,10 +151,9 @@ class LiveCaptureProcessor extends AudioWorkletProcessor {
     if (this.filled === 0) return;
     const samples = this.filled === FRAME_SAMPLES ? this.frame : this.frame.slice(0, this.filled);
     const rms = Math.sqrt(this.squares / this.filled);
-    this.port.postMessage(
-      { type: "audio", samples: samples.buffer, rms, peak: Math.min(1, this.peak) },
-      [samples.buffer],
-    );
+    this.port.postMessage({ type: "audio", samples: samples.buffer, rms, peak: Math.min(1, this.peak) }, [
+      samples.buffer,
+    ]);
     this.frame = new Int16Array(FRAME_SAMPLES);
     this.filled = 0;
     this.squares = 0;

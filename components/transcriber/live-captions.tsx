@@ -127,7 +127,10 @@ export function LiveCaptions({ session }: LiveCaptionsProps) {
           ) : null}
           <ol className="space-y-2" data-testid="live-final-segments">
             {text.segments.map((segment, index) => (
-              <li key={`${segment.start}-${index}`} className="fade-in flex gap-3 text-[15px] leading-relaxed">
+              <li
+                key={`${segment.start}-${index}`}
+                className="fade-in flex gap-3 text-[15px] leading-relaxed"
+              >
                 <span className="mt-0.5 shrink-0 font-mono text-xs tabular-nums text-zinc-600 dark:text-zinc-400">
                   {formatTimestamp(segment.start)}
                 </span>

@@ -16,7 +16,10 @@ export interface LiveText {
 export const emptyLiveText: LiveText = { segments: [], partial: null };
 
 /** Splits a partial's text into its agreed start and the rest (all guess when they disagree). */
-export function splitPartial(text: string, stable: string | undefined): Pick<LivePartial, "stable" | "guess"> {
+export function splitPartial(
+  text: string,
+  stable: string | undefined,
+): Pick<LivePartial, "stable" | "guess"> {
   if (stable && text.startsWith(stable)) return { stable, guess: text.slice(stable.length) };
   return { stable: "", guess: text };
 }
@@ -36,7 +39,10 @@ export function applyLiveFrame(text: LiveText, message: LiveServerMessage): Live
       const last = text.segments.at(-1);
       // A resumed session may repeat the final that was in flight when the connection dropped.
       const repeated =
-        last !== undefined && last.start === segment.start && last.end === segment.end && last.text === segment.text;
+        last !== undefined &&
+        last.start === segment.start &&
+        last.end === segment.end &&
+        last.text === segment.text;
       const partial = text.partial && text.partial.start < segment.end ? null : text.partial;
       if (repeated) return partial === text.partial ? text : { ...text, partial };
       return { segments: segment.text.trim() ? [...text.segments, segment] : text.segments, partial };
@@ -69,7 +75,11 @@ export function nextAnnouncement(
   const words = confirmed.split(/\s+/).filter(Boolean);
   const previous = announced.start === start ? announced.words : [];
   let same = 0;
-  while (same < previous.length && same < words.length && comparable(previous[same]!) === comparable(words[same]!)) {
+  while (
+    same < previous.length &&
+    same < words.length &&
+    comparable(previous[same]!) === comparable(words[same]!)
+  ) {
     same += 1;
   }
   const say = words.slice(same).join(" ");

@@ -16,7 +16,14 @@ import { ApiRequestError, messageOf } from "@/lib/client/request";
 import { fetchJob } from "@/lib/client/transcriptions";
 import { LIVE_SAMPLE_RATE, type LiveServerMessage, type Transcript } from "@/lib/contract";
 import { useUnsavedChangesWarning } from "@/components/editor/use-unsaved-changes-warning";
-import { applyLiveFrame, emptyLiveText, nextAnnouncement, nothingAnnounced, type Announced, type LiveText } from "./live-text";
+import {
+  applyLiveFrame,
+  emptyLiveText,
+  nextAnnouncement,
+  nothingAnnounced,
+  type Announced,
+  type LiveText,
+} from "./live-text";
 import { describeMicrophoneError, microphoneUnavailableReason, openMicrophone } from "./microphone";
 
 /**
@@ -197,7 +204,8 @@ class LiveRun {
     this.buffer.push(new Int16Array(message.samples));
     // Fast attack, slow release, like a hardware meter (frames come every 100 ms).
     const instant = meterLevel(message.rms ?? 0);
-    this.smoothedLevel = instant >= this.smoothedLevel ? instant : Math.max(instant, this.smoothedLevel * 0.7);
+    this.smoothedLevel =
+      instant >= this.smoothedLevel ? instant : Math.max(instant, this.smoothedLevel * 0.7);
     const level = this.smoothedLevel < 0.001 ? 0 : this.smoothedLevel;
     this.events.audio((this.buffer.captured / LIVE_SAMPLE_RATE) * 1000, this.over ? 0 : level);
     if (this.ready) this.sendAudio();
@@ -215,7 +223,9 @@ class LiveRun {
     socket.binaryType = "arraybuffer";
     this.socket = socket;
     this.ready = false;
-    const resume = this.sessionId ? { sessionId: this.sessionId, offset: this.buffer.oldestOffset } : undefined;
+    const resume = this.sessionId
+      ? { sessionId: this.sessionId, offset: this.buffer.oldestOffset }
+      : undefined;
     this.sendFrom = resume?.offset ?? 0;
     socket.onopen = () => socket.send(JSON.stringify(createStartMessage(this.settings, resume)));
     socket.onmessage = (event: MessageEvent) => {
@@ -269,7 +279,9 @@ class LiveRun {
         this.events.frame(message);
         const { segment } = message;
         const start =
-          this.announced.start !== null && this.announced.start < segment.end ? this.announced.start : segment.start;
+          this.announced.start !== null && this.announced.start < segment.end
+            ? this.announced.start
+            : segment.start;
         const { say } = nextAnnouncement(this.announced, start, segment.text);
         this.announced = nothingAnnounced;
         if (say) this.events.announce(say);
@@ -491,7 +503,8 @@ export function useLiveSession(options: LiveSessionOptions): LiveSession {
     };
   }, []);
 
-  const active = status === "connecting" || status === "live" || status === "reconnecting" || status === "stopping";
+  const active =
+    status === "connecting" || status === "live" || status === "reconnecting" || status === "stopping";
   useUnsavedChangesWarning(active, LEAVE_MESSAGE);
 
   const fail = useCallback((message: string) => {

@@ -4,7 +4,10 @@ import fs from "node:fs";
 import path from "node:path";
 import vm from "node:vm";
 
-const source = fs.readFileSync(path.resolve(__dirname, "..", "..", "public", "live-capture-worklet.js"), "utf8");
+const source = fs.readFileSync(
+  path.resolve(__dirname, "..", "..", "public", "live-capture-worklet.js"),
+  "utf8",
+);
 
 interface Posted {
   type: string;
@@ -67,8 +70,9 @@ function samplesOf(posted: Posted[]): Int16Array {
 }
 
 const tone = (rate: number, seconds: number, frequency: number, amplitude: number) =>
-  Float32Array.from({ length: Math.round(rate * seconds) }, (_, n) =>
-    amplitude * Math.sin((2 * Math.PI * frequency * n) / rate),
+  Float32Array.from(
+    { length: Math.round(rate * seconds) },
+    (_, n) => amplitude * Math.sin((2 * Math.PI * frequency * n) / rate),
   );
 
 const rmsOf = (samples: ArrayLike<number>, from = 0, to = samples.length) => {
@@ -114,7 +118,8 @@ describe("live capture worklet", () => {
     input[44_100] = 1;
     const output = samplesOf(run(createProcessor(44_100), [input]));
     let loudest = 0;
-    for (let n = 1; n < output.length; n += 1) if (Math.abs(output[n]!) > Math.abs(output[loudest]!)) loudest = n;
+    for (let n = 1; n < output.length; n += 1)
+      if (Math.abs(output[n]!) > Math.abs(output[loudest]!)) loudest = n;
     expect(loudest).toBe(16_000);
   });
 

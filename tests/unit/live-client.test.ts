@@ -30,7 +30,10 @@ describe("live socket helpers", () => {
     const fresh = createStartMessage({ language: "en-US", diarize: true });
     expect(liveStartSchema.parse(fresh)).toEqual(fresh);
     expect(fresh).not.toHaveProperty("resume");
-    const resumed = createStartMessage({ language: "auto", diarize: false }, { sessionId: "abc", offset: 48_000 });
+    const resumed = createStartMessage(
+      { language: "auto", diarize: false },
+      { sessionId: "abc", offset: 48_000 },
+    );
     expect(liveStartSchema.parse(resumed)).toEqual(resumed);
   });
 
@@ -43,9 +46,11 @@ describe("live socket helpers", () => {
     expect(
       parseServerFrame(JSON.stringify({ type: "partial", text: "ask not", start: 1.2, stable: "ask" })),
     ).toMatchObject({ type: "partial", stable: "ask" });
-    expect(parseServerFrame(JSON.stringify({ type: "error", code: "internal", message: "x" }))).toMatchObject({
-      code: "internal",
-    });
+    expect(parseServerFrame(JSON.stringify({ type: "error", code: "internal", message: "x" }))).toMatchObject(
+      {
+        code: "internal",
+      },
+    );
     expect(parseServerFrame("not json")).toBeNull();
     expect(parseServerFrame(JSON.stringify({ type: "error", code: "made_up", message: "x" }))).toBeNull();
     expect(parseServerFrame(JSON.stringify({ type: "bogus" }))).toBeNull();
@@ -89,7 +94,10 @@ describe("live text", () => {
     text = applyLiveFrame(text, partial("and so my fellow", 0.2, "and so"));
     expect(text.partial).toEqual({ start: 0.2, stable: "and so", guess: " my fellow" });
     text = applyLiveFrame(text, final("And so, my fellow Americans,", 0.2, 3.1));
-    expect(text).toEqual({ segments: [{ text: "And so, my fellow Americans,", start: 0.2, end: 3.1 }], partial: null });
+    expect(text).toEqual({
+      segments: [{ text: "And so, my fellow Americans,", start: 0.2, end: 3.1 }],
+      partial: null,
+    });
   });
 
   it("keeps a partial of the next utterance when the previous final arrives after it", () => {
