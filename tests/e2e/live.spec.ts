@@ -154,3 +154,44 @@ test("a dropped connection is resumed without losing or doubling audio", async (
     await browser.close();
   }
 });
+
+test("a denied or missing microphone and a server that refuses each get a readable message", async () => {
+  const cases: Array<{ flags: string[]; message: RegExp; refuse?: boolean }> = [
+    {
+      flags: ["--use-fake-device-for-media-stream", "--deny-permission-prompts"],
+      message: /microphone access was denied/i,
+    },
+    { flags: ["--use-fake-ui-for-media-stream"], message: /no microphone was found/i },
+    {
+      flags: ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"],
+      message: /already running as many live transcriptions as it can/i,
+      refuse: true,
+    },
+  ];
+  for (const { flags, message, refuse } of cases) {
+    const browser = await chromium.launch({
+      executablePath: "/usr/bin/chromium",
+      headless: false,
+      args: [...chromiumArgs, "--headless=new", ...flags],
+    });
+    try {
+      const page = await (await browser.newContext({ baseURL: test.info().project.use.baseURL })).newPage();
+      if (refuse) {
+        // A server at its limit answers `start` with an error frame and closes.
+        await page.routeWebSocket(/\/api\/live$/, (socket) => {
+          socket.onMessage(() => {
+            socket.send(JSON.stringify({ type: "error", code: "too_many_sessions", message: "Busy." }));
+            void socket.close({ code: 1013 });
+          });
+        });
+      }
+      await page.goto("/");
+      await page.getByTestId("live-button").click();
+      await expect(page.getByTestId("error-area")).toContainText(message);
+      await expect(page.getByTestId("live-panel")).toHaveAttribute("data-status", "error");
+      await expect(page.getByTestId("live-button")).toBeEnabled();
+    } finally {
+      await browser.close();
+    }
+  }
+});
