@@ -77,10 +77,10 @@ export class LiveAudioBuffer {
   }
 
   /**
-   * The server holds the session's first `offset` samples (its `ready` answer on resume): drops
-   * what lies before, and makes everything from `offset` on unsent again. When the server holds
-   * less than the oldest sample kept, the missing stretch is filled with silence so that later
-   * audio keeps its place in time; answers how many samples that was.
+   * Makes everything from `offset` on unsent again and lets go of what lies before (a resumed
+   * connection that continues the session at `offset`). When `offset` is older than the oldest
+   * sample kept, the missing stretch is filled with silence so that later audio keeps its place in
+   * time; answers how many samples that was.
    */
   rewindTo(offset: number): { silenceSamples: number } {
     const target = Math.max(0, Math.min(Math.floor(offset), this.capturedSamples));
