@@ -67,7 +67,8 @@ export type LiveErrorCode = (typeof liveErrorCodes)[number];
 export const liveServerMessageSchema = z.discriminatedUnion("type", [
   /**
    * The session is open. `offset` is the number of samples the server holds for it (0 for a new
-   * session); a resuming client sends its audio again from there.
+   * session). After a resume the server numbers the audio that follows from `resume.offset` and
+   * skips what it already holds, so a client sends everything it kept from that offset on.
    */
   z.object({ type: z.literal("ready"), sessionId: z.string(), offset: z.number().int().min(0).optional() }),
   /**
