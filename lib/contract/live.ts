@@ -73,7 +73,8 @@ export const liveServerMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ready"), sessionId: z.string(), offset: z.number().int().min(0).optional() }),
   /**
    * The open utterance as heard so far; replaces the previous partial. `stable` is the start of
-   * `text` that will not change any more (words two decodes agreed on); the rest is a guess.
+   * `text` that later partials keep (words two decodes agreed on); the rest is a guess. The
+   * utterance's `final`, decoded whole, replaces it all.
    */
   z.object({
     type: z.literal("partial"),

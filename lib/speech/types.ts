@@ -83,7 +83,7 @@ export interface SpeechEngine {
 /**
  * What a live transcription tells its listener.
  * - `partial`: the open utterance as heard so far (replaces the previous partial); `stable` is
- *   the start of `text` that will not change any more; the rest is a guess.
+ *   the start of `text` that later partials keep; the rest is a guess.
  * - `final`: a finished utterance, with times in seconds from the start of the stream.
  */
 export type LiveEvent =

@@ -53,25 +53,6 @@ describe("local agreement", () => {
     expect(texts(next.tentative)).toBe("ask");
   });
 
-  it("confirms what is pending when the utterance ends", () => {
-    const agreement = new LocalAgreement();
-    agreement.insert(words("ask not what your country"));
-    expect(texts(agreement.flush())).toBe("ask not what your country");
-    expect(agreement.insert(words("ask not what your country")).confirmed).toEqual([]);
-    const final = words("can do for you", 2);
-    expect(texts(agreement.flush(final))).toBe("can do for you");
-  });
-
-  it("finds the end of what is confirmed in a final decode by its words, not its rough times", () => {
-    const agreement = new LocalAgreement();
-    agreement.insert(words("and so my fellow"));
-    agreement.insert(words("and so my fellow americans"));
-    // The final decode places its words differently in time, and says one word more at the start.
-    const final = words("well and so my fellow americans ask not", 0.9);
-    expect(texts(agreement.flush(final))).toBe("americans ask not");
-    expect(texts(agreement.confirmedWords)).toBe("and so my fellow americans ask not");
-  });
-
   it("never changes a confirmed word, on any sequence of growing, wavering decodes", () => {
     const truth = "and so my fellow americans ask not what your country can do for you".split(" ");
     let seed = 7;
@@ -88,8 +69,8 @@ describe("local agreement", () => {
         shown.push(...confirmed.map((word) => word.text));
         expect(shown).toEqual(truth.slice(0, shown.length));
       }
-      shown.push(...agreement.flush(words(truth.join(" "))).map((word) => word.text));
-      expect(shown).toEqual(truth);
+      // Confirmation keeps up: at most the words of the last two decodes wait.
+      expect(shown.length).toBeGreaterThanOrEqual(truth.length - 2);
     }
   });
 

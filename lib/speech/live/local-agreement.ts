@@ -48,25 +48,9 @@ export class LocalAgreement {
     return { confirmed, tentative: this.previous };
   }
 
-  /**
-   * Confirms every word still pending (the utterance ended: there will be no next decode of this
-   * audio). `last` is the final decode when there is one, else the last guess is taken.
-   */
-  flush(last?: readonly TimedWord[]): TimedWord[] {
-    const words = last ? this.afterConfirmed(last) : this.previous;
-    this.previous = [];
-    this.remember(words);
-    return [...words];
-  }
-
   /** Everything confirmed so far, in order. */
   get confirmedWords(): readonly TimedWord[] {
     return this.confirmedAll;
-  }
-
-  /** Starts over after a cut: the next audio is a new utterance. Confirmed text is kept as context. */
-  reset(): void {
-    this.previous = [];
   }
 
   private remember(words: readonly TimedWord[]): void {
@@ -74,25 +58,6 @@ export class LocalAgreement {
     this.confirmedEnd = Math.max(this.confirmedEnd, words.at(-1)!.end);
     this.confirmedAll.push(...words);
     this.confirmedTail = [...this.confirmedTail, ...words.map((word) => word.text)].slice(-MAX_OVERLAP_WORDS);
-  }
-
-  /**
-   * The words of a full decode of the utterance that follow what is confirmed, found by the words
-   * themselves: the confirmed ones open the decode, give or take a word or two (times spread over a
-   * segment are too rough to cut by). Falls back to times when the words cannot be found.
-   */
-  private afterConfirmed(decode: readonly TimedWord[]): TimedWord[] {
-    const confirmed = this.confirmedAll;
-    if (confirmed.length === 0) return [...decode];
-    const tail = confirmed.slice(-Math.min(3, confirmed.length)).map((word) => word.text);
-    const latest = Math.min(decode.length, confirmed.length + 3);
-    for (let end = Math.max(tail.length, confirmed.length - 3); end <= latest; end++) {
-      const window = decode.slice(end - tail.length, end);
-      if (window.length === tail.length && window.every((word, index) => sameWord(word.text, tail[index]!))) {
-        return decode.slice(end);
-      }
-    }
-    return this.dropConfirmed(decode);
   }
 
   /**
