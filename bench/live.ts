@@ -254,11 +254,14 @@ async function main() {
     for (const scenario of scenarios) {
       if (scenario.fileJob) {
         if (!fs.existsSync(longFile)) throw new Error(`missing ${longFile}`);
-        const form = new FormData();
-        form.set("audio", new File([new Uint8Array(fs.readFileSync(longFile))], "long.opus"));
-        form.set("language", "en-US");
-        const response = await fetch(`http://${base}/api/transcriptions`, { method: "POST", body: form });
-        if (response.status !== 202) throw new Error(`file job refused: ${response.status}`);
+        // Four copies of a 5 min 46 s file, one after another: file work for the whole scenario.
+        for (let copy = 0; copy < 4; copy++) {
+          const form = new FormData();
+          form.set("audio", new File([new Uint8Array(fs.readFileSync(longFile))], `long-${copy}.opus`));
+          form.set("language", "en-US");
+          const response = await fetch(`http://${base}/api/transcriptions`, { method: "POST", body: form });
+          if (response.status !== 202) throw new Error(`file job refused: ${response.status}`);
+        }
         // Let it start decoding before the sessions begin.
         await new Promise((resolve) => setTimeout(resolve, 3_000));
       }
@@ -270,6 +273,11 @@ async function main() {
         streams.slice(0, scenario.sessions).map((stream) => runSession(url, stream)),
       );
       const wallSec = (performance.now() - wallStart) / 1000;
+      const fileJobsLeft = scenario.fileJob
+        ? (
+            (await (await fetch(`http://${base}/api/jobs`)).json()) as { items: Array<{ status: string }> }
+          ).items.filter((item) => item.status === "running" || item.status === "queued").length
+        : 0;
       clearInterval(sampler);
       const after = usage(server.pid);
       const firstPartial = sessions.flatMap((session) => session.firstPartialSec);
@@ -296,6 +304,7 @@ async function main() {
         keptUp: sessions.every((session) => session.stopToSavedSec < 3),
         liveWer: liveWer.map((wer) => round(wer, 4)),
         fileWer: fileWer.slice(0, scenario.sessions).map((wer) => round(wer, 4)),
+        fileJobsLeftAtEnd: fileJobsLeft,
         cpuCores: round((after.cpuSec - before.cpuSec) / wallSec, 2),
         peakRssMb: Math.round(peakRssMb),
       });

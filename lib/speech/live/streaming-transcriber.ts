@@ -214,13 +214,16 @@ export class StreamingTranscriber {
     const range = { start: utterance.start, end: position };
     const samples = this.slice(range);
     const offset = range.start / this.options.sampleRate;
-    const result = this.options.decode(samples, { final: false, startSec: offset }).catch(() => null);
+    // A decode that may become the final is asked for as one: it goes ahead of other partials.
+    const result = this.options
+      .decode(samples, { final: speechMayHaveEnded, startSec: offset })
+      .catch(() => null);
     utterance.latest = { end: position, result };
     void result
       .then((decoded) => {
         // The utterance closed meanwhile: its final says it all.
         // A looping decode is neither shown nor agreed on: agreed words would reach the final.
-        if (!decoded || this.open?.id !== utterance.id || this.closed || loops(decoded)) return;
+        if (!decoded?.length || this.open?.id !== utterance.id || this.closed || loops(decoded)) return;
         const { tentative } = utterance.agreement.insert(shift(wordsOf(decoded), offset));
         const stable = utterance.agreement.confirmedWords.map((word) => word.text).join(" ");
         const guess = tentative.map((word) => word.text).join(" ");
