@@ -11,6 +11,7 @@ import type {
 } from "../types";
 import { resolvePackageFile, vadSource } from "./model-files";
 import { prepareWhisperModel } from "./prepare-model";
+import { PriorityGate } from "./priority-gate";
 import { SileroVad, VAD_FRAME_SAMPLES } from "./silero-vad";
 import { WhisperModel } from "./whisper-model";
 import { transcribeLongForm, type WindowDecoder } from "./long-form";
@@ -50,7 +51,7 @@ export class LocalWhisperEngine implements SpeechEngine {
   private current: EngineStatus = { ready: false, state: "idle" };
   private readonly queue = new TaskQueue(1);
   /** The Whisper model, one decode at a time: live decodes go before file windows. */
-  private readonly gate = new PriorityGate();
+  private readonly gate = new PriorityGate({ liveQuietMs: 700, fileMaxWaitMs: 4_000 });
 
   constructor(private readonly options: LocalEngineOptions) {}
 
@@ -178,30 +179,5 @@ export class LocalWhisperEngine implements SpeechEngine {
       onProgress: options.onProgress,
       onSegments: options.onSegments,
     });
-  }
-}
-
-/** Who waits for the model: a live session's final decode, its partial decode, or a file window. */
-type GatePriority = "final" | "partial" | "file";
-
-/**
- * Runs tasks one at a time. Waiting live finals go first, then live partials, then file windows:
- * a file job yields the model to live sessions between two of its windows, and partials (which a
- * busy server may thin out) never hold up a session's finals.
- */
-class PriorityGate {
-  private busy = false;
-  private readonly waiting: Record<GatePriority, Array<() => void>> = { final: [], partial: [], file: [] };
-
-  async run<T>(priority: GatePriority, task: () => Promise<T>): Promise<T> {
-    if (this.busy) await new Promise<void>((resolve) => this.waiting[priority].push(resolve));
-    this.busy = true;
-    try {
-      return await task();
-    } finally {
-      const next = this.waiting.final.shift() ?? this.waiting.partial.shift() ?? this.waiting.file.shift();
-      if (next) next();
-      else this.busy = false;
-    }
   }
 }
