@@ -100,4 +100,19 @@ describe("the model's priority gate", () => {
     expect(starts[1]).toBeGreaterThanOrEqual(8_500);
     expect(starts[1]).toBeLessThanOrEqual(8_510);
   });
+
+  it("skips a partial when the model is taken and another live decode waits", async () => {
+    const gate = new PriorityGate(timing);
+    const log: string[] = [];
+    const running = controlled(log, "final1");
+    const first = gate.run("final", running.task);
+    const waiting = gate.runPartial(async () => "partial1");
+    // The model is taken and a partial waits: this one is skipped at once.
+    await expect(gate.runPartial(async () => "partial2")).resolves.toBeNull();
+    running.finish();
+    await first;
+    await expect(waiting).resolves.toBe("partial1");
+    // A free model takes a partial.
+    await expect(gate.runPartial(async () => "partial3")).resolves.toBe("partial3");
+  });
 });

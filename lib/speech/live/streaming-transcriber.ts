@@ -166,7 +166,8 @@ export class StreamingTranscriber {
       if (this.closed) return void this.finalsWaiting--;
       try {
         let decoded = covering ? await covering : null;
-        if (!decoded || loops(decoded)) {
+        // An empty covering decode may be a skipped partial: the final decode says.
+        if (!decoded?.length || loops(decoded)) {
           decoded = await this.options.decode(samples, { final: true, startSec: range.start / sampleRate });
         }
         // The final is the decode of the whole utterance, with all of its context: where it differs

@@ -99,8 +99,9 @@ export class LocalWhisperEngine implements SpeechEngine {
     const { whisper } = await this.models();
     const durationSec = samples.length / PCM_SAMPLE_RATE;
     const decode = async (settings: { beams?: number; repetitionPenalty?: number }) => {
-      const priority = options.final ? "final" : "partial";
-      const output = await this.gate.run(priority, () => whisper.decode(samples, settings));
+      const run = () => whisper.decode(samples, settings);
+      const output = options.final ? await this.gate.run("final", run) : await this.gate.runPartial(run);
+      if (!output) return [];
       return whisper.tokenizer
         .segment(output.tokens, durationSec)
         .filter((segment) => segment.text.trim() && !isSoundLabel(segment.text));

@@ -48,6 +48,19 @@ export class PriorityGate {
     }
   }
 
+  /**
+   * Runs a live partial decode, or skips it (null) when the model is taken and another live
+   * decode already waits: on a busy server partials thin out instead of queueing up, so that no
+   * session's final ever waits behind a pile of stale partials.
+   */
+  async runPartial<T>(task: () => Promise<T>): Promise<T | null> {
+    if (this.busy && this.live.final.length + this.live.partial.length > 0) {
+      this.lastLiveAt = this.now();
+      return null;
+    }
+    return this.run("partial", task);
+  }
+
   /** Hands the model to the next waiting task (staying busy), or frees it. */
   private next(): void {
     const live = this.live.final.shift() ?? this.live.partial.shift();
