@@ -244,12 +244,14 @@ async function main() {
       fileWer.push(score(stream.clips.map((clip) => clip.reference).join(" "), done.transcript?.text ?? ""));
     }
 
+    // BENCH_LIVE_ONLY=3 or 3+file runs one scenario.
+    const only = process.env.BENCH_LIVE_ONLY;
     const scenarios = [
       { sessions: 1, fileJob: false },
       { sessions: 3, fileJob: false },
       { sessions: 1, fileJob: true },
       { sessions: 3, fileJob: true },
-    ];
+    ].filter((scenario) => !only || only === `${scenario.sessions}${scenario.fileJob ? "+file" : ""}`);
     const results = [];
     for (const scenario of scenarios) {
       if (scenario.fileJob) {

@@ -46,6 +46,9 @@ interface OpenUtterance {
   agreement: LocalAgreement;
   /** The latest decode of it: how far it reached, and its segments (null if it failed). */
   latest: { end: number; result: Promise<DecodedSegments | null> } | null;
+  /** Decodes started, and the number of the newest one shown. */
+  decodes: number;
+  shown: number;
 }
 
 type DecodedSegments = Awaited<ReturnType<StreamDecoder>>;
@@ -69,6 +72,8 @@ export class StreamingTranscriber {
   private open: OpenUtterance | null = null;
   private lastUtteranceId = 0;
   private partialRunning = false;
+  /** A decode started in the silence after speech (a likely final) is in flight. */
+  private closingRunning = false;
   private lastPartialAt = 0;
   private finalsWaiting = 0;
   private finals: Promise<void> = Promise.resolve();
@@ -140,6 +145,8 @@ export class StreamingTranscriber {
           start: event.start,
           agreement: new LocalAgreement(),
           latest: null,
+          decodes: 0,
+          shown: 0,
         };
         this.lastPartialAt = event.start;
       } else {
@@ -201,16 +208,18 @@ export class StreamingTranscriber {
    */
   private maybeDecodePartial(): void {
     const utterance = this.open;
-    if (!utterance || this.partialRunning || this.finalsWaiting > 0 || this.closed) return;
+    if (!utterance || this.finalsWaiting > 0 || this.closed) return;
     const position = this.tracker.position;
     const pauseEnd = this.tracker.pauseEnd ?? position;
     const speechMayHaveEnded = this.tracker.trailingSilence > 0 && pauseEnd < position;
     if (speechMayHaveEnded) {
-      if (utterance.latest && utterance.latest.end >= pauseEnd) return;
-    } else if (position - this.lastPartialAt < this.partialEvery) {
+      // Not held up by a partial in flight: this decode is the likely final.
+      if (this.closingRunning || (utterance.latest && utterance.latest.end >= pauseEnd)) return;
+    } else if (this.partialRunning || position - this.lastPartialAt < this.partialEvery) {
       return;
     }
-    this.partialRunning = true;
+    const kind = speechMayHaveEnded ? "closingRunning" : "partialRunning";
+    this[kind] = true;
     this.lastPartialAt = position;
     const range = { start: utterance.start, end: position };
     const samples = this.slice(range);
@@ -220,11 +229,14 @@ export class StreamingTranscriber {
       .decode(samples, { final: speechMayHaveEnded, startSec: offset })
       .catch(() => null);
     utterance.latest = { end: position, result };
+    const sequence = ++utterance.decodes;
     void result
       .then((decoded) => {
-        // The utterance closed meanwhile: its final says it all.
-        // A looping decode is neither shown nor agreed on: agreed words would reach the final.
+        // The utterance closed meanwhile: its final says it all. A looping decode is neither shown
+        // nor agreed on (agreed words would reach the final); nor is one older than what is shown.
         if (!decoded?.length || this.open?.id !== utterance.id || this.closed || loops(decoded)) return;
+        if (sequence < utterance.shown) return;
+        utterance.shown = sequence;
         const { tentative } = utterance.agreement.insert(shift(wordsOf(decoded), offset));
         const stable = utterance.agreement.confirmedWords.map((word) => word.text).join(" ");
         const guess = tentative.map((word) => word.text).join(" ");
@@ -236,7 +248,7 @@ export class StreamingTranscriber {
         });
       })
       .finally(() => {
-        this.partialRunning = false;
+        this[kind] = false;
       });
   }
 
