@@ -9,11 +9,10 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { QueueClient } from "@azure/storage-queue";
-import { DEV_ACCOUNT } from "@/lib/storage/azurite/embedded-azurite";
 import { baseEnv, pollUntil, startAppProcess, type AppProcess } from "../helpers/app-process";
 import { fixtures, readFixture } from "../helpers/api";
 import { runFfmpeg } from "../helpers/ffmpeg";
-import { blobNames, freePorts, rawClients, rowKeys } from "../helpers/storage";
+import { azuriteConnectionString, blobNames, freePorts, rawClients, rowKeys } from "../helpers/storage";
 
 const owner = "crash-test";
 // The app's default names: the Azurite is this file's own.
@@ -106,14 +105,7 @@ async function waitForSuccess(server: Server, id: string): Promise<Record<string
 }
 
 function connectionString(): string {
-  return [
-    "DefaultEndpointsProtocol=http",
-    `AccountName=${DEV_ACCOUNT.name}`,
-    `AccountKey=${DEV_ACCOUNT.key}`,
-    `BlobEndpoint=http://127.0.0.1:${ports.blob}/${DEV_ACCOUNT.name}`,
-    `QueueEndpoint=http://127.0.0.1:${ports.queue}/${DEV_ACCOUNT.name}`,
-    `TableEndpoint=http://127.0.0.1:${ports.table}/${DEV_ACCOUNT.name}`,
-  ].join(";");
+  return azuriteConnectionString(ports);
 }
 
 /** What the running server's Azurite holds, read behind the app's back. */

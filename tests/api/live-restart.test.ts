@@ -7,11 +7,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { inspectWav } from "@/lib/audio/wav";
-import { DEV_ACCOUNT } from "@/lib/storage/azurite/embedded-azurite";
 import { readFixture } from "../helpers/api";
 import { baseEnv, pollUntil, startAppProcess, type AppProcess } from "../helpers/app-process";
 import { connectLive, startFrame } from "../helpers/live-client";
-import { blobNames, freePorts, rawClients } from "../helpers/storage";
+import { azuriteConnectionString, blobNames, freePorts, rawClients } from "../helpers/storage";
 
 const owner = "live-restart";
 const jfk = readFixture("jfk.wav");
@@ -57,14 +56,7 @@ async function startServer() {
 }
 
 function connectionString(): string {
-  return [
-    "DefaultEndpointsProtocol=http",
-    `AccountName=${DEV_ACCOUNT.name}`,
-    `AccountKey=${DEV_ACCOUNT.key}`,
-    `BlobEndpoint=http://127.0.0.1:${ports.blob}/${DEV_ACCOUNT.name}`,
-    `QueueEndpoint=http://127.0.0.1:${ports.queue}/${DEV_ACCOUNT.name}`,
-    `TableEndpoint=http://127.0.0.1:${ports.table}/${DEV_ACCOUNT.name}`,
-  ].join(";");
+  return azuriteConnectionString(ports);
 }
 
 describe("a server restart in the middle of a live session", () => {

@@ -3,6 +3,7 @@ import net from "node:net";
 import type { Readable } from "node:stream";
 import { TableClient } from "@azure/data-tables";
 import { BlobServiceClient } from "@azure/storage-blob";
+import { DEV_ACCOUNT } from "@/lib/storage/azurite/embedded-azurite";
 
 /** A loopback port that was free a moment ago (listened on, then closed). */
 export function freePort(): Promise<number> {
@@ -76,4 +77,16 @@ export async function rowKeys(table: TableClient, partition?: string): Promise<s
     throw error;
   }
   return keys;
+}
+
+/** The connection string of an Azurite on loopback at these ports (a server process's own). */
+export function azuriteConnectionString(ports: { blob: number; queue: number; table: number }): string {
+  return [
+    "DefaultEndpointsProtocol=http",
+    `AccountName=${DEV_ACCOUNT.name}`,
+    `AccountKey=${DEV_ACCOUNT.key}`,
+    `BlobEndpoint=http://127.0.0.1:${ports.blob}/${DEV_ACCOUNT.name}`,
+    `QueueEndpoint=http://127.0.0.1:${ports.queue}/${DEV_ACCOUNT.name}`,
+    `TableEndpoint=http://127.0.0.1:${ports.table}/${DEV_ACCOUNT.name}`,
+  ].join(";");
 }
