@@ -66,6 +66,8 @@ export function describeLiveError(code: LiveErrorCode): string {
       return `The server did not understand the audio this page sent, so live transcription stopped. Reload the page and try again. ${SAVED_NOTE}`;
     case "session_too_long":
       return `The session reached the longest live transcription the server allows, so it stopped. ${SAVED_NOTE} Start a new session to go on.`;
+    case "audio_too_fast":
+      return `The server received audio faster than it can be spoken, so live transcription stopped. Reload the page and try again. ${SAVED_NOTE}`;
     case "too_many_sessions":
       return "The server is already running as many live transcriptions as it can. Try again in a few minutes, or record and upload instead.";
     case "session_not_found":

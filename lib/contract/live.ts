@@ -43,6 +43,9 @@ export const LIVE_MAX_FRAME_BYTES = 64 * 1024;
  * - `audio_before_start`: binary audio before `start`.
  * - `frame_too_large`: a binary frame over {@link LIVE_MAX_FRAME_BYTES}, or of an odd length.
  * - `session_too_long`: the configured longest session was reached.
+ * - `audio_too_fast`: audio ran over a minute ahead of the session's wall-clock time (a live
+ *   stream comes at real time; a resuming client's backlog fits in that minute), or a resume
+ *   claimed a gap longer than the resume window.
  * - `too_many_sessions`: the configured number of concurrent sessions is reached.
  * - `session_not_found`: `resume` names a session that ended or never existed here.
  * - `engine_unavailable`, `engine_failed`, `storage_unavailable`, `internal`: the server failed.
@@ -53,6 +56,7 @@ export const liveErrorCodes = [
   "audio_before_start",
   "frame_too_large",
   "session_too_long",
+  "audio_too_fast",
   "too_many_sessions",
   "session_not_found",
   "engine_unavailable",

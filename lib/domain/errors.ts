@@ -21,6 +21,7 @@ export const errorStatus = {
   rate_limited: 429,
   too_many_sessions: 429,
   session_too_long: 413,
+  audio_too_fast: 429,
   internal: 500,
   engine_failed: 500,
   summary_failed: 502,

@@ -27,6 +27,7 @@ const closeCodes: Record<LiveErrorCode, number> = {
   audio_before_start: 1008,
   frame_too_large: 1009,
   session_too_long: 1008,
+  audio_too_fast: 1008,
   too_many_sessions: 1013,
   session_not_found: 1008,
   engine_unavailable: 1011,

@@ -18,6 +18,8 @@ import { queueJob } from "./transcriptions";
 const BYTES_PER_SAMPLE = 2;
 /** Received audio is appended to storage this often, so at most about this much is ever unsaved. */
 const PERSIST_EVERY_MS = 500;
+/** How far audio may run ahead of the session's wall-clock time (a resuming client's backlog). */
+const AHEAD_LIMIT_SEC = 60;
 /** How often a failing storage is logged while the audio waits in memory. */
 const STORAGE_PATIENCE_MS = 10_000;
 /** Longest wait for the engine to finish the last utterance when a session ends. */
@@ -49,6 +51,7 @@ export class LiveSession {
   private persisting: Promise<void> | null = null;
   private persistFailingSince: number | null = null;
   private readonly persistTimer: ReturnType<typeof setInterval>;
+  private readonly startedAt = Date.now();
   private resumeTimer: ReturnType<typeof setTimeout> | null = null;
   private listener: LiveListener | null = null;
   private state: SessionState = "open";
@@ -101,7 +104,8 @@ export class LiveSession {
   /**
    * Takes PCM (16-bit little-endian mono) whose first sample is sample `at` of the session. Audio
    * the session holds already is skipped; a gap before it is filled with silence. Throws
-   * `session_too_long` once the longest session is reached (what fits is kept).
+   * `session_too_long` once the longest session is reached, and `audio_too_fast` when the audio
+   * runs over a minute ahead of the clock (what fits is kept).
    */
   write(pcm: Buffer, at: number): void {
     if (this.state !== "open") return;
@@ -113,14 +117,31 @@ export class LiveSession {
       start += skip / BYTES_PER_SAMPLE;
     }
     if (bytes.length === 0) return;
-    const limit = this.manager.config.maxSessionSec * PCM_SAMPLE_RATE;
-    if (start > this.held) this.accept(Buffer.alloc((Math.min(start, limit) - this.held) * BYTES_PER_SAMPLE));
-    const room = Math.max(0, (limit - this.held) * BYTES_PER_SAMPLE);
+    const { maxSessionSec, resumeSec } = this.manager.config;
+    const limit = maxSessionSec * PCM_SAMPLE_RATE;
+    // Audio comes at the pace it is spoken: a stream far ahead of the clock is not a microphone.
+    const elapsedSec = (Date.now() - this.startedAt) / 1000;
+    const ceiling = Math.min(limit, Math.floor((elapsedSec + AHEAD_LIMIT_SEC) * PCM_SAMPLE_RATE));
+    if (start - this.held > (resumeSec + AHEAD_LIMIT_SEC) * PCM_SAMPLE_RATE) {
+      throw new AppError(
+        "audio_too_fast",
+        "The resumed audio starts further ahead than a dropped connection allows.",
+      );
+    }
+    if (start > this.held)
+      this.accept(Buffer.alloc((Math.min(start, ceiling) - this.held) * BYTES_PER_SAMPLE));
+    const room = Math.max(0, (ceiling - this.held) * BYTES_PER_SAMPLE);
     if (bytes.length > room) {
       this.accept(bytes.subarray(0, room));
+      if (ceiling < limit) {
+        throw new AppError(
+          "audio_too_fast",
+          "Audio arrived faster than it can be spoken; the recording so far is saved.",
+        );
+      }
       throw new AppError(
         "session_too_long",
-        `Live sessions last at most ${formatMinutes(this.manager.config.maxSessionSec)}; the recording so far is saved.`,
+        `Live sessions last at most ${formatMinutes(maxSessionSec)}; the recording so far is saved.`,
       );
     }
     this.accept(bytes);
@@ -512,6 +533,7 @@ export function liveCode(error: AppError): Extract<LiveServerMessage, { type: "e
   switch (error.code) {
     case "session_not_found":
     case "session_too_long":
+    case "audio_too_fast":
     case "too_many_sessions":
     case "engine_unavailable":
     case "engine_failed":

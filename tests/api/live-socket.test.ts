@@ -180,6 +180,36 @@ describe("the live socket", () => {
     expect(pcmOf(wav).equals(speech.subarray(0, bytes(2)))).toBe(true);
   });
 
+  it("ends a session whose audio runs far ahead of the clock, keeping a minute of it", async () => {
+    const client = await connect();
+    client.sendJson(startFrame());
+    await client.next("ready");
+    const flood = Buffer.concat(Array.from({ length: 7 }, () => speech));
+    await client.sendPcm(flood, { frameSamples: 16_000 });
+    expect(await client.next("error")).toMatchObject({ code: "audio_too_fast" });
+    const saved = await client.next("saved");
+    expect((await client.closed).code).toBe(1008);
+    const { recording } = await savedSession(saved);
+    expect(recording!.durationSec).toBeGreaterThanOrEqual(60);
+    expect(recording!.durationSec).toBeLessThan(65);
+  });
+
+  it("refuses a resume that claims a gap longer than a dropped connection allows", async () => {
+    const first = await connect();
+    first.sendJson(startFrame());
+    const { sessionId } = await first.next("ready");
+    await first.sendPcm(speech.subarray(0, bytes(1)));
+    first.ws.terminate();
+    const second = await connect();
+    second.sendJson(startFrame({ resume: { sessionId, offset: samples(3600) } }));
+    await second.next("ready");
+    await second.sendPcm(speech.subarray(0, bytes(1)));
+    expect(await second.next("error")).toMatchObject({ code: "audio_too_fast" });
+    const saved = await second.next("saved");
+    const { recording } = await savedSession(saved);
+    expect(recording!.durationSec).toBe(1);
+  });
+
   it("refuses a resume of a session it does not know", async () => {
     const client = await connect();
     client.sendJson(startFrame({ resume: { sessionId: "nope", offset: 0 } }));
