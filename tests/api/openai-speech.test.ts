@@ -341,4 +341,17 @@ describe("OpenAI-compatible speech engine", () => {
     expect((error as Error).name).toBe("AbortError");
     expect(fake.requests).toHaveLength(1);
   });
+
+  it("abandons a request in flight on abort", async () => {
+    fake.handler = () => ({ ok: true, delayMs: 5_000 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const started = Date.now();
+    const error = await rejection(
+      engineWith().transcribe(jfk, { language: "en", diarize: false, signal: controller.signal }),
+    );
+    expect((error as Error).name).toBe("AbortError");
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(fake.requests).toHaveLength(1);
+  });
 });

@@ -21,7 +21,10 @@ export interface RecordedSpeechRequest {
 
 /** What the fake answers: a transcription, an HTTP error, or a dropped connection. */
 export type FakeSpeechReply =
-  { ok: true } | { status: number; message?: string; headers?: Record<string, string> } | { drop: true };
+  /** A transcription, sent after `delayMs` when given. */
+  | { ok: true; delayMs?: number }
+  | { status: number; message?: string; headers?: Record<string, string> }
+  | { drop: true };
 
 export type FakeSpeechHandler = (request: RecordedSpeechRequest, index: number) => FakeSpeechReply;
 
@@ -125,6 +128,17 @@ export class FakeOpenAiSpeech {
         reply.headers,
       );
     }
+    if (reply.delayMs) {
+      const delayMs = reply.delayMs;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delayMs);
+        response.once("close", () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    if (response.destroyed) return;
     const piece = ++this.answered;
     const duration = recorded.durationSec;
     const count = Math.max(1, Math.ceil(duration / FAKE_SEGMENT_SEC));

@@ -1,4 +1,5 @@
-import OpenAI, { AzureOpenAI, toFile } from "openai";
+import type OpenAI from "openai";
+import type * as OpenAiSdk from "openai";
 import { PCM_SAMPLE_RATE, type PcmAudio } from "@/lib/audio/pcm";
 import type { OpenAiSpeechConfig } from "@/lib/config";
 import { AppError } from "@/lib/domain/errors";
@@ -30,33 +31,19 @@ export interface OpenAiEngineTuning {
 export class OpenAiSpeechEngine implements SpeechEngine {
   readonly info: EngineInfo;
 
-  private readonly client: OpenAI;
   private readonly model: string;
   private readonly service: string;
+  private readonly tuning: Required<OpenAiEngineTuning>;
+  private sdk: Promise<{ module: typeof OpenAiSdk; client: OpenAI }> | null = null;
   private state: EngineStatus = { ready: false, state: "idle" };
 
   constructor(
     private readonly config: OpenAiSpeechConfig,
     tuning: OpenAiEngineTuning = {},
   ) {
-    const common = { maxRetries: tuning.maxRetries ?? 4, timeout: tuning.timeoutMs ?? 600_000 };
-    if (config.kind === "azure") {
-      this.model = config.deployment;
-      this.service = "Azure OpenAI";
-      this.client = new AzureOpenAI({
-        // Without this the client also reads OPENAI_BASE_URL, which belongs to the summariser.
-        baseURL: null,
-        endpoint: config.endpoint,
-        deployment: config.deployment,
-        apiVersion: config.apiVersion,
-        apiKey: config.apiKey,
-        ...common,
-      });
-    } else {
-      this.model = config.model;
-      this.service = "The speech service";
-      this.client = new OpenAI({ baseURL: config.baseUrl, apiKey: config.apiKey ?? "not-needed", ...common });
-    }
+    this.tuning = { maxRetries: tuning.maxRetries ?? 4, timeoutMs: tuning.timeoutMs ?? 600_000 };
+    this.model = config.kind === "azure" ? config.deployment : config.model;
+    this.service = config.kind === "azure" ? "Azure OpenAI" : "The speech service";
     this.info = {
       id: `openai-compatible:${this.model}`,
       name: `OpenAI-compatible (${this.model})`,
@@ -71,9 +58,36 @@ export class OpenAiSpeechEngine implements SpeechEngine {
     return { ...this.state };
   }
 
-  /** Checks the configuration only: the service is reached per file. */
+  /** Loads the client; the service itself is reached per file. */
   async warmUp(): Promise<void> {
+    await this.loadSdk();
     if (this.state.state === "idle") this.state = { ready: true, state: "ready", loadMs: 0 };
+  }
+
+  /** The `openai` package loads only when this provider is configured. */
+  private loadSdk(): Promise<{ module: typeof OpenAiSdk; client: OpenAI }> {
+    this.sdk ??= import("openai").then((module) => {
+      const { config } = this;
+      const common = { maxRetries: this.tuning.maxRetries, timeout: this.tuning.timeoutMs };
+      const client =
+        config.kind === "azure"
+          ? new module.AzureOpenAI({
+              // Without this the client also reads OPENAI_BASE_URL, which belongs to the summariser.
+              baseURL: null,
+              endpoint: config.endpoint,
+              deployment: config.deployment,
+              apiVersion: config.apiVersion,
+              apiKey: config.apiKey,
+              ...common,
+            })
+          : new module.default({
+              baseURL: config.baseUrl,
+              apiKey: config.apiKey ?? "not-needed",
+              ...common,
+            });
+      return { module, client };
+    });
+    return this.sdk;
   }
 
   async transcribe(audio: PcmAudio, options: TranscribeOptions): Promise<SpeechResult> {
@@ -118,10 +132,11 @@ export class OpenAiSpeechEngine implements SpeechEngine {
     language: string | undefined,
     signal: AbortSignal | undefined,
   ): Promise<OpenAI.Audio.TranscriptionVerbose> {
+    const { module, client } = await this.loadSdk();
     try {
-      const answer = await this.client.audio.transcriptions.create(
+      const answer = await client.audio.transcriptions.create(
         {
-          file: await toFile(wav, `piece-${index + 1}.wav`, { type: "audio/wav" }),
+          file: await module.toFile(wav, `piece-${index + 1}.wav`, { type: "audio/wav" }),
           model: this.model,
           response_format: "verbose_json",
           timestamp_granularities: ["segment"],
@@ -135,7 +150,7 @@ export class OpenAiSpeechEngine implements SpeechEngine {
       if (signal?.aborted) {
         throw signal.reason ?? new DOMException("The transcription was aborted.", "AbortError");
       }
-      const mapped = mapSpeechError(error, this.service);
+      const mapped = mapSpeechError(module, error, this.service);
       if (mapped.code === "engine_unavailable") {
         this.state = { ready: false, state: "failed", error: mapped.message };
       }
@@ -145,16 +160,16 @@ export class OpenAiSpeechEngine implements SpeechEngine {
 }
 
 /** Maps the `openai` package's errors to ours, with messages a person can act on. */
-export function mapSpeechError(error: unknown, service: string): AppError {
+export function mapSpeechError(sdk: typeof OpenAiSdk, error: unknown, service: string): AppError {
   if (error instanceof AppError) return error;
-  if (error instanceof OpenAI.APIConnectionError) {
+  if (error instanceof sdk.APIConnectionError) {
     return new AppError(
       "engine_unavailable",
       `${service} could not be reached. Check its URL and that it is running.`,
       { cause: error },
     );
   }
-  if (error instanceof OpenAI.APIError) {
+  if (error instanceof sdk.APIError) {
     const status = error.status ?? 0;
     if (status === 401 || status === 403) {
       return new AppError(
