@@ -1,6 +1,7 @@
 // The OpenAI-compatible speech engine through the real `openai` client against a local fake of a
 // Whisper-style service: segments and language, long audio sent in pieces cut at pauses and joined
-// with their offsets, the Azure OpenAI deployment path, and failures mapped to our error codes.
+// with their offsets, the Azure OpenAI deployment path, failures mapped to our error codes, and a job
+// run through the API.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -13,7 +14,7 @@ import { OpenAiSpeechEngine, type OpenAiEngineTuning } from "@/lib/speech/openai
 import { maxPieceSamples, quietestCut } from "@/lib/speech/openai/pieces";
 import { closedPort } from "../helpers/fake-openai";
 import { FAKE_SEGMENT_SEC, FakeOpenAiSpeech, fakeSpeechText } from "../helpers/fake-openai-speech";
-import { fixtures } from "../helpers/api";
+import { configure, fixtures, readFixture, upload, waitForJob } from "../helpers/api";
 import { findFfmpeg } from "../helpers/ffmpeg";
 
 const key = "sk-speech-test-0123456789abcdef";
@@ -353,5 +354,41 @@ describe("OpenAI-compatible speech engine", () => {
     expect((error as Error).name).toBe("AbortError");
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(fake.requests).toHaveLength(1);
+  });
+
+  it("runs an uploaded file's job through the API", async () => {
+    await configure({
+      SPEECH_PROVIDER: "openai-compatible",
+      OPENAI_SPEECH_BASE_URL: `${fake.url}/v1`,
+      OPENAI_SPEECH_MODEL: "whisper-1",
+      OPENAI_SPEECH_API_KEY: key,
+    });
+    try {
+      const response = await upload(readFixture("jfk.wav"), {
+        name: "jfk.wav",
+        fields: { language: "auto" },
+      });
+      expect(response.status).toBe(202);
+      const { id } = (await response.json()) as { id: string };
+      const { body, progress } = await waitForJob(id);
+      expect(body.status).toBe("succeeded");
+      const transcript = body.transcript as {
+        engine: string;
+        language: string;
+        segments: Array<{ text: string }>;
+      };
+      expect(transcript.engine).toBe("openai-compatible:whisper-1");
+      expect(transcript.language).toBe("en");
+      expect(transcript.segments[0]!.text).toBe(fakeSpeechText(1, 1));
+      expect(progress.at(-1)).toBe(1);
+      expect(fake.requests).toHaveLength(1);
+    } finally {
+      await configure({
+        SPEECH_PROVIDER: undefined,
+        OPENAI_SPEECH_BASE_URL: undefined,
+        OPENAI_SPEECH_MODEL: undefined,
+        OPENAI_SPEECH_API_KEY: undefined,
+      });
+    }
   });
 });
