@@ -13,7 +13,7 @@ const envSchema = z.object({
   TRUST_PROXY: booleanish.default(false),
   DATA_DIR: z.string().min(1).default("./data"),
   MODEL_DIR: z.string().min(1).default("./.cache/models"),
-  SPEECH_PROVIDER: z.enum(["local", "azure", "fake"]).default("local"),
+  SPEECH_PROVIDER: z.enum(["local", "azure", "openai-compatible", "fake"]).default("local"),
   SPEECH_THREADS: z.coerce.number().int().min(1).max(64).default(2),
   SPEECH_WINDOW_SEC: z.coerce.number().min(5).max(29).default(28),
   SPEECH_BEAMS: z.coerce.number().int().min(1).max(5).default(1),
@@ -41,6 +41,11 @@ const envSchema = z.object({
         .max(10),
     )
     .default(["en-US", "de-DE", "fr-FR", "es-ES"]),
+  OPENAI_SPEECH_BASE_URL: z.url().optional(),
+  OPENAI_SPEECH_MODEL: z.string().min(1).optional(),
+  OPENAI_SPEECH_API_KEY: z.string().min(1).optional(),
+  OPENAI_SPEECH_MAX_MB: z.coerce.number().min(0.05).max(1000).default(25),
+  AZURE_OPENAI_SPEECH_DEPLOYMENT: z.string().min(1).optional(),
   FFMPEG_PATH: z.string().min(1).optional(),
   UPLOAD_MAX_MB: z.coerce.number().positive().max(10_000).default(300),
   AUDIO_MAX_MINUTES: z.coerce
@@ -138,7 +143,19 @@ export interface AzureSpeechConfig {
 }
 
 /**
- * The speech engine: local Whisper, Azure AI Speech, or (tests only) a deterministic fake. The
+ * A Whisper-style transcription endpoint (`audio/transcriptions`): an OpenAI-compatible server, or
+ * a deployment of Azure OpenAI. The key stays on the server.
+ */
+export type OpenAiSpeechConfig = {
+  /** Largest file the service takes, in bytes; longer audio is sent in pieces. */
+  maxUploadBytes: number;
+} & (
+  | { kind: "openai"; baseUrl: string; model: string; apiKey?: string }
+  | { kind: "azure"; endpoint: string; deployment: string; apiVersion: string; apiKey: string }
+);
+
+/**
+ * The speech engine: local Whisper, Azure AI Speech, an OpenAI-compatible endpoint, or (tests only) a deterministic fake. The
  * local model settings are present whatever the provider.
  */
 export type SpeechConfig = {
@@ -151,7 +168,11 @@ export type SpeechConfig = {
   beams: number;
   /** Load the local model (or the Azure SDK) when the server starts rather than on first use. */
   preload: boolean;
-} & ({ provider: "local" | "fake" } | { provider: "azure"; azure: AzureSpeechConfig });
+} & (
+  | { provider: "local" | "fake" }
+  | { provider: "azure"; azure: AzureSpeechConfig }
+  | { provider: "openai-compatible"; openai: OpenAiSpeechConfig }
+);
 
 /** Durable jobs: records in a table, messages on a queue of the storage account, and workers. */
 export interface JobsConfig {
@@ -443,11 +464,57 @@ function speechConfig(e: Env, cwd: string): SpeechConfig {
         },
       };
     }
+    case "openai-compatible":
+      return { ...base, provider, openai: openAiSpeechConfig(e) };
     default: {
       const unknown: never = provider;
       throw new ConfigError(`Invalid configuration: unknown SPEECH_PROVIDER ${String(unknown)}`);
     }
   }
+}
+
+function openAiSpeechConfig(e: Env): OpenAiSpeechConfig {
+  const maxUploadBytes = Math.round(e.OPENAI_SPEECH_MAX_MB * 1024 * 1024);
+  if (e.AZURE_OPENAI_SPEECH_DEPLOYMENT) {
+    if (e.OPENAI_SPEECH_BASE_URL) {
+      throw new ConfigError(
+        "Invalid configuration: set OPENAI_SPEECH_BASE_URL or AZURE_OPENAI_SPEECH_DEPLOYMENT, not both",
+      );
+    }
+    const missing = [
+      e.AZURE_OPENAI_ENDPOINT ? null : "AZURE_OPENAI_ENDPOINT",
+      e.AZURE_OPENAI_API_KEY ? null : "AZURE_OPENAI_API_KEY",
+    ].filter((name) => name !== null);
+    if (!e.AZURE_OPENAI_ENDPOINT || !e.AZURE_OPENAI_API_KEY) {
+      throw new ConfigError(
+        `Invalid configuration: SPEECH_PROVIDER=openai-compatible with AZURE_OPENAI_SPEECH_DEPLOYMENT needs ${missing.join(" and ")}`,
+      );
+    }
+    return {
+      kind: "azure",
+      maxUploadBytes,
+      endpoint: e.AZURE_OPENAI_ENDPOINT,
+      deployment: e.AZURE_OPENAI_SPEECH_DEPLOYMENT,
+      apiVersion: e.AZURE_OPENAI_API_VERSION,
+      apiKey: e.AZURE_OPENAI_API_KEY,
+    };
+  }
+  const missing = [
+    e.OPENAI_SPEECH_BASE_URL ? null : "OPENAI_SPEECH_BASE_URL",
+    e.OPENAI_SPEECH_MODEL ? null : "OPENAI_SPEECH_MODEL",
+  ].filter((name) => name !== null);
+  if (!e.OPENAI_SPEECH_BASE_URL || !e.OPENAI_SPEECH_MODEL) {
+    throw new ConfigError(
+      `Invalid configuration: SPEECH_PROVIDER=openai-compatible needs ${missing.join(" and ")} (or AZURE_OPENAI_SPEECH_DEPLOYMENT for Azure OpenAI)`,
+    );
+  }
+  return {
+    kind: "openai",
+    maxUploadBytes,
+    baseUrl: e.OPENAI_SPEECH_BASE_URL,
+    model: e.OPENAI_SPEECH_MODEL,
+    apiKey: e.OPENAI_SPEECH_API_KEY,
+  };
 }
 
 function storageConfig(e: Env, cwd: string): StorageConfig {

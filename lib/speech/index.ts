@@ -1,6 +1,7 @@
 import type { SpeechConfig } from "@/lib/config";
 import { AzureSpeechEngine } from "./azure/azure-engine";
 import { FakeSpeechEngine } from "./fake/fake-engine";
+import { OpenAiSpeechEngine } from "./openai/openai-engine";
 import { ThreadedSpeechEngine } from "./local/threaded-engine";
 import type { SpeechEngine } from "./types";
 
@@ -19,6 +20,8 @@ export function createSpeechEngine(config: SpeechConfig): SpeechEngine {
       });
     case "azure":
       return new AzureSpeechEngine(config.azure);
+    case "openai-compatible":
+      return new OpenAiSpeechEngine(config.openai);
     case "fake":
       return new FakeSpeechEngine();
     default: {

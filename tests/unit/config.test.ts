@@ -220,6 +220,106 @@ describe("parseConfig providers", () => {
     expect(error.message).not.toContain("secret-key");
   });
 
+  it("uses an OpenAI-compatible transcription endpoint when SPEECH_PROVIDER=openai-compatible", () => {
+    const local = parseConfig(
+      {
+        SPEECH_PROVIDER: "openai-compatible",
+        OPENAI_SPEECH_BASE_URL: "http://localhost:8000/v1",
+        OPENAI_SPEECH_MODEL: "Systran/faster-whisper-small",
+      },
+      cwd,
+    );
+    expect(local.speech).toMatchObject({
+      provider: "openai-compatible",
+      openai: {
+        kind: "openai",
+        baseUrl: "http://localhost:8000/v1",
+        model: "Systran/faster-whisper-small",
+        apiKey: undefined,
+        maxUploadBytes: 25 * 1024 * 1024,
+      },
+    });
+    const hosted = parseConfig(
+      {
+        SPEECH_PROVIDER: "openai-compatible",
+        OPENAI_SPEECH_BASE_URL: "https://api.openai.com/v1",
+        OPENAI_SPEECH_MODEL: "whisper-1",
+        OPENAI_SPEECH_API_KEY: "sk-secret",
+        OPENAI_SPEECH_MAX_MB: "10",
+      },
+      cwd,
+    );
+    expect(hosted.speech).toMatchObject({
+      openai: { apiKey: "sk-secret", maxUploadBytes: 10 * 1024 * 1024 },
+    });
+  });
+
+  it("uses an Azure OpenAI Whisper deployment with the Azure OpenAI endpoint and key", () => {
+    const config = parseConfig(
+      {
+        SPEECH_PROVIDER: "openai-compatible",
+        AZURE_OPENAI_SPEECH_DEPLOYMENT: "whisper",
+        AZURE_OPENAI_ENDPOINT: "https://example.openai.azure.com",
+        AZURE_OPENAI_API_KEY: "azure-secret",
+      },
+      cwd,
+    );
+    expect(config.speech).toMatchObject({
+      provider: "openai-compatible",
+      openai: {
+        kind: "azure",
+        endpoint: "https://example.openai.azure.com",
+        deployment: "whisper",
+        apiVersion: "2024-10-21",
+        apiKey: "azure-secret",
+      },
+    });
+    // The summariser's settings stay its own.
+    expect(config.summary.provider).toBe("local");
+  });
+
+  it("names what the OpenAI-compatible speech provider lacks, never echoing a key", () => {
+    expect(() => parseConfig({ SPEECH_PROVIDER: "openai-compatible" }, cwd)).toThrow(
+      /SPEECH_PROVIDER=openai-compatible needs OPENAI_SPEECH_BASE_URL and OPENAI_SPEECH_MODEL/,
+    );
+    const noModel = configError({
+      SPEECH_PROVIDER: "openai-compatible",
+      OPENAI_SPEECH_BASE_URL: "http://localhost:8000/v1",
+      OPENAI_SPEECH_API_KEY: "sk-secret",
+    });
+    expect(noModel.message).toMatch(/needs OPENAI_SPEECH_MODEL /);
+    expect(noModel.message).not.toContain("sk-secret");
+    const azure = configError({
+      SPEECH_PROVIDER: "openai-compatible",
+      AZURE_OPENAI_SPEECH_DEPLOYMENT: "whisper",
+      AZURE_OPENAI_API_KEY: "azure-secret",
+    });
+    expect(azure.message).toMatch(/AZURE_OPENAI_SPEECH_DEPLOYMENT needs AZURE_OPENAI_ENDPOINT$/);
+    expect(azure.message).not.toContain("azure-secret");
+    expect(() =>
+      parseConfig(
+        {
+          SPEECH_PROVIDER: "openai-compatible",
+          AZURE_OPENAI_SPEECH_DEPLOYMENT: "whisper",
+          AZURE_OPENAI_ENDPOINT: "https://example.openai.azure.com",
+        },
+        cwd,
+      ),
+    ).toThrow(/needs AZURE_OPENAI_API_KEY$/);
+    expect(() =>
+      parseConfig(
+        {
+          SPEECH_PROVIDER: "openai-compatible",
+          OPENAI_SPEECH_BASE_URL: "http://localhost:8000/v1",
+          AZURE_OPENAI_SPEECH_DEPLOYMENT: "whisper",
+        },
+        cwd,
+      ),
+    ).toThrow(/not both/);
+    expect(configError({ OPENAI_SPEECH_BASE_URL: "not a url" }).message).toContain("OPENAI_SPEECH_BASE_URL");
+    expect(configError({ OPENAI_SPEECH_MAX_MB: "0" }).message).toContain("OPENAI_SPEECH_MAX_MB");
+  });
+
   it("allows the in-memory doubles only under NODE_ENV=test", () => {
     expect(() => parseConfig({ STORAGE_PROVIDER: "memory" }, cwd)).toThrow(/only for tests/);
     expect(() => parseConfig({ SPEECH_PROVIDER: "fake" }, cwd)).toThrow(/only for tests/);
