@@ -26,6 +26,18 @@ const envSchema = z.object({
   AZURE_SPEECH_ENDPOINT: z
     .url({ protocol: /^(wss?|https?)$/, error: "must be a ws://, wss://, http:// or https:// URL" })
     .optional(),
+  AZURE_SPEECH_USE_ENTRA_ID: booleanish.default(false),
+  AZURE_SPEECH_RESOURCE_ID: z
+    .string()
+    .regex(
+      /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.CognitiveServices\/accounts\/[^/]+$/i,
+      {
+        error:
+          "must be the Speech resource's ID (/subscriptions/…/providers/Microsoft.CognitiveServices/accounts/…)",
+      },
+    )
+    .optional(),
+  AZURE_SPEECH_PROFANITY: z.enum(["masked", "removed", "raw"]).default("masked"),
   AZURE_SPEECH_AUTO_LANGUAGES: z
     .string()
     .transform((value) =>
@@ -133,13 +145,21 @@ const envSchema = z.object({
 
 /** How the Azure AI Speech service is reached. The key stays on the server. */
 export interface AzureSpeechConfig {
-  key: string;
+  /** The resource's key; unset when `entraIdResourceId` is set. */
+  key?: string;
+  /**
+   * Authenticate with Entra ID (DefaultAzureCredential) instead of a key: the Speech resource's
+   * ID, which the service's token format names alongside the access token.
+   */
+  entraIdResourceId?: string;
   /** The resource's region (e.g. `westeurope`); unused when `endpoint` is set. */
   region?: string;
   /** A custom endpoint URL (private endpoint, container, test double); wins over `region`. */
   endpoint?: string;
   /** Candidate locales when the language is `auto` (1-10; one means that locale, no detection). */
   autoLanguages: string[];
+  /** What the service does with profanity: `masked` with asterisks (its default), `removed`, or `raw`. */
+  profanity: "masked" | "removed" | "raw";
 }
 
 /**
@@ -444,23 +464,33 @@ function speechConfig(e: Env, cwd: string): SpeechConfig {
       }
       return { ...base, provider };
     case "azure": {
+      const credential = e.AZURE_SPEECH_USE_ENTRA_ID
+        ? e.AZURE_SPEECH_RESOURCE_ID
+          ? null
+          : "AZURE_SPEECH_RESOURCE_ID (with AZURE_SPEECH_USE_ENTRA_ID=true)"
+        : e.AZURE_SPEECH_KEY
+          ? null
+          : "AZURE_SPEECH_KEY (or AZURE_SPEECH_USE_ENTRA_ID=true with AZURE_SPEECH_RESOURCE_ID)";
       const missing = [
-        e.AZURE_SPEECH_KEY ? null : "AZURE_SPEECH_KEY",
+        credential,
         e.AZURE_SPEECH_REGION || e.AZURE_SPEECH_ENDPOINT
           ? null
           : "AZURE_SPEECH_REGION (or AZURE_SPEECH_ENDPOINT)",
       ].filter((name) => name !== null);
-      if (!e.AZURE_SPEECH_KEY || missing.length > 0) {
+      if (missing.length > 0) {
         throw new ConfigError(`Invalid configuration: SPEECH_PROVIDER=azure needs ${missing.join(" and ")}`);
       }
       return {
         ...base,
         provider,
         azure: {
-          key: e.AZURE_SPEECH_KEY,
+          ...(e.AZURE_SPEECH_USE_ENTRA_ID
+            ? { entraIdResourceId: e.AZURE_SPEECH_RESOURCE_ID }
+            : { key: e.AZURE_SPEECH_KEY }),
           region: e.AZURE_SPEECH_REGION,
           endpoint: e.AZURE_SPEECH_ENDPOINT,
           autoLanguages: e.AZURE_SPEECH_AUTO_LANGUAGES,
+          profanity: e.AZURE_SPEECH_PROFANITY,
         },
       };
     }

@@ -24,6 +24,7 @@ export const errorStatus = {
   audio_too_fast: 429,
   internal: 500,
   engine_failed: 500,
+  engine_rejected: 502,
   summary_failed: 502,
   summary_unavailable: 503,
   email_failed: 502,
@@ -77,4 +78,12 @@ export class AppError extends Error {
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   return new AppError("internal", "Something went wrong on the server. Please try again.", { cause: error });
+}
+
+/**
+ * Whether trying again cannot help: a client error (4xx) other than throttling, or credentials the
+ * speech service refused (`engine_rejected`, a 502 because the server, not the client, is at fault).
+ */
+export function isLastingFailure(error: AppError): boolean {
+  return error.code === "engine_rejected" || (error.status < 500 && error.code !== "rate_limited");
 }

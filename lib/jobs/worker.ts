@@ -1,4 +1,4 @@
-import { AppError, toAppError } from "@/lib/domain/errors";
+import { AppError, isLastingFailure, toAppError } from "@/lib/domain/errors";
 import type { Segment } from "@/lib/domain/transcript";
 import { logger } from "@/lib/log";
 import { FINAL_STATUSES, type JobRecord, type JobStage, type Jobs, type ReceivedMessage } from "./types";
@@ -20,7 +20,8 @@ export interface JobRunContext {
 
 /**
  * The work of one job: resolves once its result is stored (that makes the job done), rejects with
- * an `AppError`. Errors with a 4xx status fail the job at once; others are tried again.
+ * an `AppError`. Errors with a 4xx status (but `rate_limited`) and `engine_rejected` fail the job at
+ * once; others are tried again.
  */
 export type JobHandler = (record: JobRecord, context: JobRunContext) => Promise<void>;
 
@@ -333,7 +334,7 @@ export function startWorker(options: WorkerOptions): Worker {
       return;
     }
     const appError = toAppError(error);
-    const lasting = appError.status < 500;
+    const lasting = isLastingFailure(appError);
     const failure = { code: appError.code, message: appError.message };
     logger.warn("transcription attempt failed", {
       jobId: record.id,

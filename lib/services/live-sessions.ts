@@ -539,6 +539,8 @@ export function liveCode(error: AppError): Extract<LiveServerMessage, { type: "e
     case "engine_failed":
     case "storage_unavailable":
       return error.code;
+    case "engine_rejected":
+      return "engine_unavailable";
     default:
       return "internal";
   }

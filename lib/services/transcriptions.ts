@@ -5,7 +5,7 @@ import { audioTooLong, decodeToPcm, probeAudio } from "@/lib/audio/ffmpeg";
 import { detectFormat, sniffLength, type DetectedFormat } from "@/lib/audio/detect-format";
 import { inspectWav } from "@/lib/audio/wav";
 import { audioField, transcriptionFieldsSchema, type TranscriptionFields } from "@/lib/contract";
-import { AppError } from "@/lib/domain/errors";
+import { AppError, isLastingFailure } from "@/lib/domain/errors";
 import type { Segment, Transcript, TranscriptSettings } from "@/lib/domain/transcript";
 import { parseInput } from "@/lib/http/parse-input";
 import { removeAll, type UploadedFile } from "@/lib/http/multipart";
@@ -431,7 +431,7 @@ function transcriptionHandler(services: Services): JobHandler {
       await transcribeRecording(job, context, services);
     } catch (error) {
       // Failures that a retry cannot fix are shown in the library beside the recording.
-      if (error instanceof AppError && error.code !== "storage_unavailable" && error.status < 500) {
+      if (error instanceof AppError && error.code !== "storage_unavailable" && isLastingFailure(error)) {
         await services.storage.recordings
           .updateMetadata(job.owner, job.recordingId, { transcriptionError: error.code })
           .catch(() => undefined);

@@ -177,6 +177,111 @@ describe("Azure speech engine: files", () => {
     expect(contextOf(0).phraseDetection).toMatchObject({ speakerDiarization: { mode: "Anonymous" } });
   });
 
+  it("asks for the configured profanity handling (masked by default)", async () => {
+    await configuredEngine().transcribe(pcmFile(1).audio, { language: "en-US", diarize: false });
+    await new AzureSpeechEngine(azureConfig({ AZURE_SPEECH_PROFANITY: "raw" })).transcribe(pcmFile(1).audio, {
+      language: "en-US",
+      diarize: false,
+    });
+    await new AzureSpeechEngine(azureConfig({ AZURE_SPEECH_PROFANITY: "removed" })).transcribe(
+      pcmFile(1).audio,
+      { language: "en-US", diarize: false },
+    );
+
+    expect(fake.connections.map((connection) => connection.query.get("profanity"))).toEqual([
+      "masked",
+      "raw",
+      "removed",
+    ]);
+  });
+
+  it("authenticates with an Entra ID token instead of the key, renewing it before it expires", async () => {
+    const resourceId =
+      "/subscriptions/0000/resourceGroups/speech-rg/providers/Microsoft.CognitiveServices/accounts/my-speech";
+    const scopes: Array<string | string[]> = [];
+    let issued = 0;
+    const credential = {
+      getToken: (scope: string | string[]) => {
+        scopes.push(scope);
+        issued++;
+        // The first token is about to expire: the next session must get a new one.
+        const lifetime = issued === 1 ? 60_000 : 3_600_000;
+        return Promise.resolve({ token: `entra-token-${issued}`, expiresOnTimestamp: Date.now() + lifetime });
+      },
+    };
+    const config = parseConfig({
+      NODE_ENV: "test",
+      SPEECH_PROVIDER: "azure",
+      AZURE_SPEECH_USE_ENTRA_ID: "true",
+      AZURE_SPEECH_RESOURCE_ID: resourceId,
+      AZURE_SPEECH_ENDPOINT: fake.endpoint(),
+    }).speech;
+    if (config.provider !== "azure") throw new Error("expected the azure provider");
+    const engine = new AzureSpeechEngine(config.azure, { credential });
+
+    const result = await engine.transcribe(pcmFile(2.5).audio, { language: "en-US", diarize: false });
+    await engine.transcribe(pcmFile(1).audio, { language: "en-US", diarize: false });
+    await engine.transcribe(pcmFile(1).audio, { language: "en-US", diarize: false });
+
+    expect(result.segments.map((segment) => segment.text)).toEqual([fakePhraseText(0)]);
+    expect(scopes).toEqual([
+      "https://cognitiveservices.azure.com/.default",
+      "https://cognitiveservices.azure.com/.default",
+    ]);
+    // The SDK on Node sends the token as the `Authorization` query parameter of the WebSocket URL.
+    expect(fake.connections.map((connection) => connection.authorization)).toEqual([
+      `Bearer aad#${resourceId}#entra-token-1`,
+      `Bearer aad#${resourceId}#entra-token-2`,
+      `Bearer aad#${resourceId}#entra-token-2`,
+    ]);
+    expect(fake.connections.every((connection) => connection.key === undefined)).toBe(true);
+  });
+
+  it("reports an Entra ID credential that gives no token as engine_rejected", async () => {
+    const config: AzureSpeechConfig = {
+      ...azureConfig(),
+      key: undefined,
+      entraIdResourceId:
+        "/subscriptions/0/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/a",
+    };
+    const credential = { getToken: () => Promise.reject(new Error("no identity here")) };
+    const engine = new AzureSpeechEngine(config, { credential });
+
+    const error = await appError(engine.transcribe(pcmFile(1).audio, { language: "en-US", diarize: false }));
+
+    expect(error.code).toBe("engine_rejected");
+    expect(engine.status()).toMatchObject({ ready: false, state: "failed" });
+    expect(fake.connections).toHaveLength(0);
+  });
+
+  it("fails an uploaded file's job at once when the key is refused, without retrying it", async () => {
+    fake.expectedKey = "the-right-key";
+    await configure({
+      SPEECH_PROVIDER: "azure",
+      AZURE_SPEECH_KEY: key,
+      AZURE_SPEECH_ENDPOINT: fake.endpoint(),
+    });
+    try {
+      const response = await upload(readFixture("jfk.wav"), {
+        name: "jfk.wav",
+        fields: { language: "en-US" },
+      });
+      expect(response.status).toBe(202);
+      const { id } = (await response.json()) as { id: string };
+      const { body } = await waitForJob(id);
+      expect(body.status).toBe("failed");
+      expect(body.error).toMatchObject({ code: "engine_rejected" });
+      expect(body.attempts).toBe(1);
+      expect(JSON.stringify(body)).not.toContain(key);
+    } finally {
+      await configure({
+        SPEECH_PROVIDER: undefined,
+        AZURE_SPEECH_KEY: undefined,
+        AZURE_SPEECH_ENDPOINT: undefined,
+      });
+    }
+  });
+
   it("goes through the upload API: the job's transcript comes from Azure", async () => {
     fake.expectedKey = key;
     await configure({
@@ -287,14 +392,15 @@ describe("Azure speech engine: live", () => {
 });
 
 describe("Azure speech engine: failures", () => {
-  it("reports a refused key as engine_unavailable without hanging, and the status says so until it works", async () => {
+  it("reports a refused key as engine_rejected (502) without hanging, and the status says so until it works", async () => {
     fake.expectedKey = "the-right-key";
     const engine = configuredEngine();
     const started = Date.now();
 
     const error = await appError(engine.transcribe(pcmFile(3).audio, { language: "en-US", diarize: false }));
 
-    expect(error.code).toBe("engine_unavailable");
+    expect(error.code).toBe("engine_rejected");
+    expect(error.status).toBe(502);
     expect(error.message).toMatch(/key or region is wrong/);
     expect(error.message).not.toContain(key);
     expect(String((error.cause as Error).message)).not.toContain(key);
@@ -314,11 +420,11 @@ describe("Azure speech engine: failures", () => {
 
     const error = await appError(live.finish());
 
-    expect(error.code).toBe("engine_unavailable");
+    expect(error.code).toBe("engine_rejected");
   });
 
   it.each([
-    [403, "engine_unavailable"],
+    [403, "engine_rejected"],
     [429, "rate_limited"],
   ] as const)("maps a %d on the upgrade to %s", async (status, code) => {
     fake.mode = { kind: "reject", status };
@@ -330,8 +436,8 @@ describe("Azure speech engine: failures", () => {
 
   it.each([
     ["TooManyRequests", "rate_limited"],
-    ["Forbidden", "engine_unavailable"],
-    ["BadRequest", "engine_failed"],
+    ["Forbidden", "engine_rejected"],
+    ["BadRequest", "unprocessable"],
     ["Error", "engine_failed"],
   ] as const)("maps a %s phrase status to %s", async (status, code) => {
     fake.mode = { kind: "status", status, afterSec: 0.5 };

@@ -44,6 +44,8 @@ export interface RecordedConnection {
   headers: http.IncomingHttpHeaders;
   /** The key as the SDK sent it: the `Ocp-Apim-Subscription-Key` header, else the query parameter. */
   key: string | undefined;
+  /** The authorization token as the SDK sent it: the `Authorization` header, else the query parameter. */
+  authorization: string | undefined;
   refused: boolean;
   texts: ClientTextMessage[];
   /** Headers of every binary (audio) message, lower-cased names. */
@@ -177,6 +179,7 @@ export class FakeAzureSpeech {
   private upgrade(request: http.IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(request.url ?? "/", "http://fake");
     const header = request.headers["ocp-apim-subscription-key"];
+    const authorization = request.headers.authorization ?? url.searchParams.get("Authorization") ?? undefined;
     const record: RecordedConnection = {
       path: url.pathname,
       query: url.searchParams,
@@ -185,6 +188,7 @@ export class FakeAzureSpeech {
         (Array.isArray(header) ? header[0] : header) ??
         url.searchParams.get("Ocp-Apim-Subscription-Key") ??
         undefined,
+      authorization,
       refused: false,
       texts: [],
       audioHeaders: [],

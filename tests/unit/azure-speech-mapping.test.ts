@@ -1,3 +1,4 @@
+import { isLastingFailure } from "@/lib/domain/errors";
 import { cancellationError, isCredentialFailure } from "@/lib/speech/azure/errors";
 import { chooseLanguage } from "@/lib/speech/azure/languages";
 
@@ -21,10 +22,10 @@ describe("Azure speech cancellations", () => {
   });
 
   it.each([
-    [cancel("AuthenticationFailure"), "engine_unavailable", true],
-    [cancel("Forbidden"), "engine_unavailable", true],
-    [cancel("ConnectionFailure", "Reason:  Unexpected server response: 401"), "engine_unavailable", true],
-    [cancel("ConnectionFailure", "Reason:  Unexpected server response: 403"), "engine_unavailable", true],
+    [cancel("AuthenticationFailure"), "engine_rejected", true],
+    [cancel("Forbidden"), "engine_rejected", true],
+    [cancel("ConnectionFailure", "Reason:  Unexpected server response: 401"), "engine_rejected", true],
+    [cancel("ConnectionFailure", "Reason:  Unexpected server response: 403"), "engine_rejected", true],
     [cancel("ConnectionFailure", "Reason:  Unexpected server response: 429"), "rate_limited", false],
     [cancel("TooManyRequests"), "rate_limited", false],
     [
@@ -34,7 +35,7 @@ describe("Azure speech cancellations", () => {
     ],
     [cancel("RuntimeError", "Unable to contact server", true), "engine_unavailable", false],
     [cancel("ServiceTimeout"), "engine_unavailable", false],
-    [cancel("BadRequestParameters"), "engine_failed", false],
+    [cancel("BadRequestParameters"), "unprocessable", false],
     [cancel("ServiceError"), "engine_failed", false],
     [cancel("RuntimeError"), "engine_failed", false],
   ])("maps %o to %s", (cancellation, code, credentials) => {
@@ -42,9 +43,18 @@ describe("Azure speech cancellations", () => {
     expect(isCredentialFailure(cancellation)).toBe(credentials);
   });
 
+  it("answers refused credentials with a 502 that no retry repeats, and throttling with a retry", () => {
+    const refused = cancellationError(cancel("AuthenticationFailure"));
+    expect(refused.status).toBe(502);
+    expect(isLastingFailure(refused)).toBe(true);
+    expect(isLastingFailure(cancellationError(cancel("TooManyRequests")))).toBe(false);
+    expect(isLastingFailure(cancellationError(cancel("ServiceError")))).toBe(false);
+    expect(isLastingFailure(cancellationError(cancel("BadRequestParameters")))).toBe(true);
+  });
+
   it("says what to check when the credentials are refused", () => {
     expect(cancellationError(cancel("AuthenticationFailure")).message).toMatch(
-      /key or region is wrong .*AZURE_SPEECH_KEY and AZURE_SPEECH_REGION/,
+      /key or region is wrong .*AZURE_SPEECH_KEY .*AZURE_SPEECH_REGION/,
     );
   });
 });

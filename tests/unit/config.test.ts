@@ -170,6 +170,7 @@ describe("parseConfig providers", () => {
         region: "westeurope",
         endpoint: undefined,
         autoLanguages: ["en-US", "de-DE", "fr-FR", "es-ES"],
+        profanity: "masked",
       },
     });
     const custom = parseConfig(
@@ -191,12 +192,54 @@ describe("parseConfig providers", () => {
     });
   });
 
+  it("sets the Azure AI Speech profanity option", () => {
+    for (const profanity of ["masked", "removed", "raw"] as const) {
+      const config = parseConfig(
+        {
+          SPEECH_PROVIDER: "azure",
+          AZURE_SPEECH_KEY: "secret-key",
+          AZURE_SPEECH_REGION: "westeurope",
+          AZURE_SPEECH_PROFANITY: profanity,
+        },
+        cwd,
+      );
+      expect(config.speech).toMatchObject({ provider: "azure", azure: { profanity } });
+    }
+  });
+
+  it("uses Entra ID for Azure AI Speech with the resource ID instead of a key", () => {
+    const resourceId =
+      "/subscriptions/0000/resourceGroups/speech-rg/providers/Microsoft.CognitiveServices/accounts/my-speech";
+    const config = parseConfig(
+      {
+        SPEECH_PROVIDER: "azure",
+        AZURE_SPEECH_USE_ENTRA_ID: "true",
+        AZURE_SPEECH_RESOURCE_ID: resourceId,
+        AZURE_SPEECH_REGION: "westeurope",
+      },
+      cwd,
+    );
+    expect(config.speech).toMatchObject({
+      provider: "azure",
+      azure: { entraIdResourceId: resourceId, region: "westeurope" },
+    });
+    expect(config.speech.provider === "azure" && config.speech.azure.key).toBeUndefined();
+    expect(() =>
+      parseConfig(
+        { SPEECH_PROVIDER: "azure", AZURE_SPEECH_USE_ENTRA_ID: "true", AZURE_SPEECH_KEY: "secret-key" },
+        cwd,
+      ),
+    ).toThrow(
+      /needs AZURE_SPEECH_RESOURCE_ID \(with AZURE_SPEECH_USE_ENTRA_ID=true\) and AZURE_SPEECH_REGION \(or AZURE_SPEECH_ENDPOINT\)$/,
+    );
+  });
+
   it("names what Azure AI Speech lacks, never echoing the key", () => {
     expect(() => parseConfig({ SPEECH_PROVIDER: "azure" }, cwd)).toThrow(
-      /SPEECH_PROVIDER=azure needs AZURE_SPEECH_KEY and AZURE_SPEECH_REGION \(or AZURE_SPEECH_ENDPOINT\)/,
+      /SPEECH_PROVIDER=azure needs AZURE_SPEECH_KEY \(or AZURE_SPEECH_USE_ENTRA_ID=true with AZURE_SPEECH_RESOURCE_ID\) and AZURE_SPEECH_REGION \(or AZURE_SPEECH_ENDPOINT\)/,
     );
     expect(() => parseConfig({ SPEECH_PROVIDER: "azure", AZURE_SPEECH_REGION: "westeurope" }, cwd)).toThrow(
-      /needs AZURE_SPEECH_KEY$/,
+      /needs AZURE_SPEECH_KEY \(or AZURE_SPEECH_USE_ENTRA_ID=true with AZURE_SPEECH_RESOURCE_ID\)$/,
     );
     const error = configError({ SPEECH_PROVIDER: "azure", AZURE_SPEECH_KEY: "secret-key" });
     expect(error.message).toMatch(/needs AZURE_SPEECH_REGION \(or AZURE_SPEECH_ENDPOINT\)$/);
@@ -209,6 +252,8 @@ describe("parseConfig providers", () => {
     ["AZURE_SPEECH_ENDPOINT", "ftp://speech.example"],
     ["AZURE_SPEECH_AUTO_LANGUAGES", "english"],
     ["AZURE_SPEECH_AUTO_LANGUAGES", Array.from({ length: 11 }, () => "en-US").join(",")],
+    ["AZURE_SPEECH_PROFANITY", "hidden"],
+    ["AZURE_SPEECH_RESOURCE_ID", "my-speech"],
   ])("refuses %s=%s", (name, value) => {
     const error = configError({
       SPEECH_PROVIDER: "azure",

@@ -1,7 +1,8 @@
 import fs from "node:fs";
+import type { TokenCredential } from "@azure/identity";
 import { float32ToInt16, PCM_SAMPLE_RATE, type PcmAudio } from "@/lib/audio/pcm";
 import type { AzureSpeechConfig } from "@/lib/config";
-import type { AppError } from "@/lib/domain/errors";
+import { AppError } from "@/lib/domain/errors";
 import type {
   EngineInfo,
   EngineStatus,
@@ -12,6 +13,7 @@ import type {
   SpeechResult,
   TranscribeOptions,
 } from "../types";
+import { defaultAzureCredential, EntraSpeechTokens } from "./entra-token";
 import { AZURE_SPEECH_LOCALES, chooseLanguage } from "./languages";
 import {
   loadSpeechSdk,
@@ -35,6 +37,8 @@ export interface AzureEngineTuning {
   stallTimeoutMs?: number;
   /** Audio a file transcription keeps queued ahead of what the SDK has sent (default 30 s). */
   aheadSec?: number;
+  /** The Entra ID credential when the config asks for one (default: DefaultAzureCredential). */
+  credential?: TokenCredential;
 }
 
 const FILE_CHUNK_BYTES = 2 * PCM_SAMPLE_RATE * 2;
@@ -43,6 +47,10 @@ const FILE_CHUNK_BYTES = 2 * PCM_SAMPLE_RATE * 2;
  * Azure AI Speech through its SDK's continuous recognition, from a push stream on the server (the
  * key never leaves it). Files are streamed from their PCM as fast as the SDK takes them; live
  * streams are relayed as they arrive. Diarization uses the conversation transcriber.
+ *
+ * Files go through the same real-time session as live audio rather than the fast transcription
+ * REST API, so one code path (and one set of failure handling) serves both; the REST API would
+ * finish long files faster than real-time streaming does.
  */
 export class AzureSpeechEngine implements SpeechEngine {
   readonly info: EngineInfo = AZURE_ENGINE_INFO;
@@ -50,6 +58,8 @@ export class AzureSpeechEngine implements SpeechEngine {
   private rejected: AppError | null = null;
   private readonly stallTimeoutMs: number;
   private readonly aheadBytes: number;
+  private readonly tokens: EntraSpeechTokens | null = null;
+  private defaultCredential: TokenCredential | undefined;
 
   constructor(
     private readonly config: AzureSpeechConfig,
@@ -57,6 +67,16 @@ export class AzureSpeechEngine implements SpeechEngine {
   ) {
     this.stallTimeoutMs = tuning.stallTimeoutMs ?? 30_000;
     this.aheadBytes = Math.round((tuning.aheadSec ?? 30) * PCM_SAMPLE_RATE * 2);
+    if (config.entraIdResourceId) {
+      const credential = tuning.credential;
+      this.tokens = new EntraSpeechTokens(config.entraIdResourceId, {
+        getToken: async (scopes, options) =>
+          (credential ?? (this.defaultCredential ??= await defaultAzureCredential())).getToken(
+            scopes,
+            options,
+          ),
+      });
+    }
   }
 
   /** Ready once configured; failed (until a session succeeds) after the service refused the credentials. */
@@ -75,12 +95,14 @@ export class AzureSpeechEngine implements SpeechEngine {
     signal?.throwIfAborted();
     const sdk = await loadSpeechSdk();
     signal?.throwIfAborted();
+    const authorization = await this.authorization();
+    signal?.throwIfAborted();
     const choice = chooseLanguage(options.language, this.config.autoLanguages);
     const segments: Segment[] = [];
     const heard = new Map<string, number>();
     let progress = 0;
     const recognition = startRecognition(sdk, {
-      ...this.session(options.diarize),
+      ...this.session(options.diarize, authorization),
       language: choice,
       onRecognized: (segment, language) => {
         segments.push(segment);
@@ -118,9 +140,9 @@ export class AzureSpeechEngine implements SpeechEngine {
   startLive(options: LiveOptions): LiveTranscription {
     const finals: Segment[] = [];
     let open = true;
-    const recognition = loadSpeechSdk().then((sdk) =>
+    const recognition = Promise.all([loadSpeechSdk(), this.authorization()]).then(([sdk, authorization]) =>
       startRecognition(sdk, {
-        ...this.session(options.diarize),
+        ...this.session(options.diarize, authorization),
         language: chooseLanguage(options.language, this.config.autoLanguages),
         onRecognizing: (start, text) => {
           if (open) options.emit({ type: "partial", start, text, stable: "" });
@@ -159,9 +181,24 @@ export class AzureSpeechEngine implements SpeechEngine {
     };
   }
 
-  private session(diarize: boolean): Omit<RecognitionSettings, "language" | "onRecognized"> {
+  private async authorization(): Promise<RecognitionSettings["authorization"]> {
+    const tokens = this.tokens;
+    if (!tokens) return undefined;
+    try {
+      return { token: await tokens.get(), refresh: () => tokens.get() };
+    } catch (error) {
+      if (error instanceof AppError) this.rejected = error;
+      throw error;
+    }
+  }
+
+  private session(
+    diarize: boolean,
+    authorization: RecognitionSettings["authorization"],
+  ): Omit<RecognitionSettings, "language" | "onRecognized"> {
     return {
       azure: this.config,
+      authorization,
       diarize,
       stallTimeoutMs: this.stallTimeoutMs,
       onCredentials: (accepted, error) => {

@@ -8,11 +8,13 @@ export interface AzureCancellation {
   connectionLost: boolean;
 }
 
-const credentialsHint = "check AZURE_SPEECH_KEY and AZURE_SPEECH_REGION (or AZURE_SPEECH_ENDPOINT)";
+const credentialsHint =
+  "check AZURE_SPEECH_KEY (or the Entra ID role and AZURE_SPEECH_RESOURCE_ID) and AZURE_SPEECH_REGION (or AZURE_SPEECH_ENDPOINT)";
 
 /**
  * Maps a cancellation to the error the app reports. A refused WebSocket upgrade reaches the SDK as
- * a connection failure whose details carry the HTTP status, so those are read too.
+ * a connection failure whose details carry the HTTP status, so those are read too. Refused
+ * credentials are `engine_rejected` (502): a retry cannot fix them.
  */
 export function cancellationError(cancellation: AzureCancellation): AppError {
   const { errorCode, details } = cancellation;
@@ -20,14 +22,14 @@ export function cancellationError(cancellation: AzureCancellation): AppError {
   const status = httpStatus(details);
   if (errorCode === "AuthenticationFailure" || status === "401") {
     return new AppError(
-      "engine_unavailable",
+      "engine_rejected",
       `Azure AI Speech refused the credentials: the key or region is wrong (${credentialsHint}).`,
       { cause },
     );
   }
   if (errorCode === "Forbidden" || status === "403") {
     return new AppError(
-      "engine_unavailable",
+      "engine_rejected",
       `Azure AI Speech refused the request: the key or region is wrong, or the resource's quota is used up (${credentialsHint}).`,
       { cause },
     );
@@ -49,8 +51,8 @@ export function cancellationError(cancellation: AzureCancellation): AppError {
       return new AppError("engine_unavailable", "Azure AI Speech did not answer in time.", { cause });
     case "BadRequestParameters":
       return new AppError(
-        "engine_failed",
-        "Azure AI Speech rejected the request (an unsupported language or audio setting).",
+        "unprocessable",
+        "Azure AI Speech refused this audio or its settings (an unsupported language or audio format).",
         { cause },
       );
     default:

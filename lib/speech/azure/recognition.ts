@@ -32,10 +32,20 @@ const BYTES_PER_SECOND = PCM_SAMPLE_RATE * 2;
 const BACKLOG_BYTES = BYTES_PER_SECOND / 5;
 /** How long a lost connection may stay lost while the service owes an answer. */
 const RECONNECT_GRACE_MS = 5_000;
+/** How often a session asks for its Entra ID token (renewed well before it expires). */
+const TOKEN_CHECK_MS = 60_000;
+
+const PROFANITY: Record<AzureSpeechConfig["profanity"], (sdk: Sdk) => SpeechSdk.ProfanityOption> = {
+  masked: (sdk) => sdk.ProfanityOption.Masked,
+  removed: (sdk) => sdk.ProfanityOption.Removed,
+  raw: (sdk) => sdk.ProfanityOption.Raw,
+};
 
 /** Settings of one recognition session. */
 export interface RecognitionSettings {
   azure: AzureSpeechConfig;
+  /** With Entra ID: the SDK authorization token (`aad#…`), and how to get a fresh one. */
+  authorization?: { token: string; refresh: () => Promise<string> };
   language: LanguageChoice;
   /** Transcribe with speaker labels (the conversation transcriber). */
   diarize: boolean;
@@ -63,6 +73,7 @@ export class AzureRecognition {
   private readonly recognizer: SpeechSdk.SpeechRecognizer | SpeechSdk.ConversationTranscriber;
   private readonly connection: SpeechSdk.Connection;
   private readonly watchdog: ReturnType<typeof setInterval>;
+  private readonly tokenTimer: ReturnType<typeof setInterval> | null = null;
   private resolveDone!: () => void;
   private rejectDone!: (error: unknown) => void;
   private settled = false;
@@ -86,8 +97,9 @@ export class AzureRecognition {
     // Failures surface where the caller next writes or waits; never as an unhandled rejection.
     this.done.catch(() => undefined);
 
-    const config = speechConfig(sdk, settings.azure);
+    const config = speechConfig(sdk, settings.azure, settings.authorization?.token);
     config.outputFormat = sdk.OutputFormat.Detailed;
+    config.setProfanity(PROFANITY[settings.azure.profanity](sdk));
     const format = sdk.AudioStreamFormat.getWaveFormatPCM(PCM_SAMPLE_RATE, 16, 1);
     this.stream = sdk.AudioInputStream.createPushStream(format);
     const audio = sdk.AudioConfig.fromStreamInput(this.stream);
@@ -141,6 +153,19 @@ export class AzureRecognition {
 
     this.watchdog = setInterval(() => this.checkStall(), Math.min(1000, settings.stallTimeoutMs / 4));
     this.watchdog.unref();
+    const authorization = settings.authorization;
+    if (authorization) {
+      // The SDK reads the token when it (re)connects: a long session must hold a valid one.
+      this.tokenTimer = setInterval(() => {
+        authorization.refresh().then(
+          (token) => {
+            if (!this.settled) this.recognizer.authorizationToken = token;
+          },
+          () => undefined,
+        );
+      }, TOKEN_CHECK_MS);
+      this.tokenTimer.unref();
+    }
 
     const started = () => undefined;
     const failedToStart = (error: string) =>
@@ -279,6 +304,7 @@ export class AzureRecognition {
 
   private release(): void {
     clearInterval(this.watchdog);
+    if (this.tokenTimer) clearInterval(this.tokenTimer);
     this.activity();
   }
 
@@ -303,9 +329,11 @@ export class AzureRecognition {
     this.connection.close();
   }
 
-  /** The SDK puts the key in the connection URL too: keep it out of any text that may be logged. */
+  /** The SDK puts the key in the connection URL too: keep it (and any token) out of text that may be logged. */
   private redact(text: string): string {
-    return text.split(this.settings.azure.key).join("[key]");
+    const key = this.settings.azure.key;
+    const withoutKey = key ? text.split(key).join("[key]") : text;
+    return withoutKey.replace(/aad#[^\s"',]+/g, "[token]");
   }
 }
 
@@ -321,9 +349,18 @@ export function startRecognition(sdk: Sdk, settings: RecognitionSettings): Azure
   }
 }
 
-function speechConfig(sdk: Sdk, azure: AzureSpeechConfig): SpeechSdk.SpeechConfig {
-  if (azure.endpoint) return sdk.SpeechConfig.fromEndpoint(new URL(azure.endpoint), azure.key);
-  if (azure.region) return sdk.SpeechConfig.fromSubscription(azure.key, azure.region);
+function speechConfig(sdk: Sdk, azure: AzureSpeechConfig, token: string | undefined): SpeechSdk.SpeechConfig {
+  if (token !== undefined) {
+    if (azure.endpoint) {
+      const config = sdk.SpeechConfig.fromEndpoint(new URL(azure.endpoint));
+      config.authorizationToken = token;
+      return config;
+    }
+    if (azure.region) return sdk.SpeechConfig.fromAuthorizationToken(token, azure.region);
+  } else if (azure.key) {
+    if (azure.endpoint) return sdk.SpeechConfig.fromEndpoint(new URL(azure.endpoint), azure.key);
+    if (azure.region) return sdk.SpeechConfig.fromSubscription(azure.key, azure.region);
+  }
   throw new AppError("engine_unavailable", "Azure AI Speech is not configured (no region or endpoint).");
 }
 
