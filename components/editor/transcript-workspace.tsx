@@ -239,6 +239,7 @@ export function TranscriptWorkspace({ transcript }: TranscriptWorkspaceProps) {
                   activeIndex={playback.activeIndex}
                   onSelect={(segment) => playback.seekAndPlay(segment.start)}
                   onEdit={draft.editSegment}
+                  speakerActions={{ rename: draft.renameSpeaker, move: draft.moveSegmentToSpeaker }}
                   heightClassName="max-h-[28rem] lg:max-h-[calc(100dvh-19rem)]"
                 />
               </div>

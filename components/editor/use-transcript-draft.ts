@@ -2,8 +2,9 @@
 
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import { messageOf } from "@/lib/client/request";
-import type { SummaryResult, Transcript } from "@/lib/contract";
+import type { Segment, SummaryResult, Transcript } from "@/lib/contract";
 import { realignSegments, replaceSegmentText } from "@/lib/domain/realign-segments";
+import { renameSpeaker as renameSpeakerIn, setSegmentSpeaker } from "@/lib/domain/speakers";
 import type { KeptEdits, TranscriptDraftApi } from "@/components/shared/transcript-draft";
 import { useSaveTranscript } from "./use-save-transcript";
 
@@ -12,6 +13,12 @@ export interface TranscriptDraftOptions {
 }
 
 const summaryOf = (transcript: Transcript) => transcript.summary ?? "";
+
+function speakersDiffer(a: readonly Segment[], b: readonly Segment[]): boolean {
+  if (a === b) return false;
+  if (a.length !== b.length) return true;
+  return a.some((segment, index) => (segment.speaker ?? "") !== (b[index]!.speaker ?? ""));
+}
 
 /**
  * Editable text, title and summary of a saved transcript, its dirty state and saving. Shared by the
@@ -70,6 +77,24 @@ export function useTranscriptDraft(
       if (status.kind === "error") dismiss();
     },
     [durationSec, status.kind, dismiss],
+  );
+  const changeSpeakers = useCallback(
+    (change: (segments: Segment[]) => Segment[]) => {
+      const current = latest.current;
+      const next = change(realignSegments(current.baseSegments, current.text, durationSec));
+      latest.current = { ...current, baseSegments: next };
+      setBaseSegments(next);
+      if (status.kind === "error") dismiss();
+    },
+    [durationSec, status.kind, dismiss],
+  );
+  const renameSpeaker = useCallback(
+    (from: string, to: string) => changeSpeakers((segments) => renameSpeakerIn(segments, from, to)),
+    [changeSpeakers],
+  );
+  const moveSegmentToSpeaker = useCallback(
+    (index: number, to: string) => changeSpeakers((segments) => setSegmentSpeaker(segments, index, to)),
+    [changeSpeakers],
   );
   const setTitle = useCallback(
     (value: string) => {
@@ -160,7 +185,10 @@ export function useTranscriptDraft(
   }, [saved, dismiss]);
 
   const summaryDirty = summary !== summaryOf(saved);
-  const dirty = text !== saved.text || title !== saved.title || summaryDirty;
+  const textDirty = text !== saved.text;
+  // Speakers can only be compared segment by segment while the text (and so the segmentation) is the saved one.
+  const speakersDirty = !textDirty && speakersDiffer(baseSegments, saved.segments);
+  const dirty = textDirty || speakersDirty || title !== saved.title || summaryDirty;
 
   return {
     saved,
@@ -170,6 +198,8 @@ export function useTranscriptDraft(
     segments,
     setText,
     editSegment,
+    renameSpeaker,
+    moveSegmentToSpeaker,
     setTitle,
     setSummary,
     adoptSummary,

@@ -5,14 +5,7 @@ import type { Segment } from "@/lib/contract";
 import { cn, focusRing } from "@/components/ui/cn";
 import { PencilIcon } from "@/components/ui/icons";
 import { formatTimestamp } from "./format";
-
-const SPEAKER_COLOURS = [
-  "bg-indigo-50 text-indigo-700 ring-indigo-200 dark:bg-indigo-500/10 dark:text-indigo-300 dark:ring-indigo-500/30",
-  "bg-emerald-50 text-emerald-800 ring-emerald-200 dark:bg-emerald-500/10 dark:text-emerald-300 dark:ring-emerald-500/30",
-  "bg-amber-50 text-amber-800 ring-amber-200 dark:bg-amber-500/10 dark:text-amber-300 dark:ring-amber-500/30",
-  "bg-sky-50 text-sky-800 ring-sky-200 dark:bg-sky-500/10 dark:text-sky-300 dark:ring-sky-500/30",
-  "bg-rose-50 text-rose-800 ring-rose-200 dark:bg-rose-500/10 dark:text-rose-300 dark:ring-rose-500/30",
-];
+import { SpeakerPanel, speakerColour, type SpeakerActions } from "./speaker-panel";
 
 export interface SegmentListProps {
   segments: Segment[];
@@ -26,6 +19,11 @@ export interface SegmentListProps {
    * index and its new text (only when the text changed).
    */
   onEdit?: (index: number, text: string) => void;
+  /**
+   * Makes each speaker label a button that opens a panel to rename the speaker everywhere, give
+   * the segment to another speaker or merge the speaker into another.
+   */
+  speakerActions?: SpeakerActions;
   /** Height limits of the scrolling list (replaces the defaults). */
   heightClassName?: string;
 }
@@ -44,8 +42,12 @@ export function SegmentList({
   activeIndex = -1,
   onSelect,
   onEdit,
+  speakerActions,
   heightClassName = "max-h-[32rem] min-h-[16rem]",
 }: SegmentListProps) {
+  // Index of the segment whose speaker panel is open.
+  const [speakerOpen, setSpeakerOpen] = useState<number | null>(null);
+  const speakerRefocusRef = useRef<number | null>(null);
   const listRef = useRef<HTMLOListElement>(null);
   const hintId = useId();
   const [edit, setEdit] = useState<SegmentEdit | null>(null);
@@ -88,6 +90,18 @@ export function SegmentList({
     const buttons = listRef.current?.querySelectorAll<HTMLElement>("[data-edit-index]");
     if (buttons && buttons.length > 0) buttons[Math.min(index, buttons.length - 1)]?.focus();
   }, [edit]);
+
+  useEffect(() => {
+    const index = speakerRefocusRef.current;
+    if (speakerOpen !== null || index === null) return;
+    speakerRefocusRef.current = null;
+    listRef.current?.querySelector<HTMLElement>(`[data-speaker-index="${index}"]`)?.focus();
+  }, [speakerOpen]);
+
+  const closeSpeaker = () => {
+    speakerRefocusRef.current = speakerOpen;
+    setSpeakerOpen(null);
+  };
 
   useEffect(() => {
     const list = listRef.current;
@@ -138,13 +152,8 @@ export function SegmentList({
               >
                 [{formatTimestamp(segment.start)} – {formatTimestamp(segment.end)}]
               </span>
-              {segment.speaker ? (
-                <span
-                  className={cn(
-                    "inline-flex h-5 items-center whitespace-nowrap rounded-full px-2 text-[11px] font-medium ring-1 ring-inset",
-                    SPEAKER_COLOURS[speakers.indexOf(segment.speaker) % SPEAKER_COLOURS.length],
-                  )}
-                >
+              {segment.speaker && !speakerActions ? (
+                <span data-testid="speaker" className={speakerColour(speakers.indexOf(segment.speaker))}>
                   {segment.speaker}
                 </span>
               ) : null}
@@ -233,7 +242,36 @@ export function SegmentList({
                 "before:absolute before:inset-y-0 before:left-0 before:w-[3px] before:bg-indigo-600 dark:before:bg-indigo-400",
             )}
           >
+            {speakerActions && segment.speaker && !editing ? (
+              <div className="relative z-10 -mb-2 flex px-4 pt-3">
+                <button
+                  type="button"
+                  data-testid="speaker"
+                  data-speaker-index={index}
+                  aria-expanded={speakerOpen === index}
+                  aria-label={`Speaker ${segment.speaker}: rename, change or merge`}
+                  title="Rename, change or merge this speaker"
+                  onClick={() => setSpeakerOpen(speakerOpen === index ? null : index)}
+                  className={cn(
+                    speakerColour(speakers.indexOf(segment.speaker)),
+                    "max-w-[16rem] cursor-pointer hover:brightness-95 dark:hover:brightness-125",
+                    focusRing,
+                  )}
+                >
+                  {segment.speaker}
+                </button>
+              </div>
+            ) : null}
             {body}
+            {speakerActions && segment.speaker && speakerOpen === index && !editing ? (
+              <SpeakerPanel
+                index={index}
+                speaker={segment.speaker}
+                speakers={speakers}
+                actions={speakerActions}
+                onClose={closeSpeaker}
+              />
+            ) : null}
             {onEdit && !editing ? (
               <button
                 type="button"

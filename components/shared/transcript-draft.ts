@@ -33,6 +33,10 @@ export interface TranscriptDraftApi {
    * without words removes the segment.
    */
   editSegment: (index: number, text: string) => void;
+  /** Renames speaker `from` on every segment; a name another speaker has merges the two. */
+  renameSpeaker: (from: string, to: string) => void;
+  /** Gives segment `index` (of `segments`) to speaker `to`. */
+  moveSegmentToSpeaker: (index: number, to: string) => void;
   setTitle: (title: string) => void;
   setSummary: (summary: string) => void;
   /**
@@ -40,6 +44,7 @@ export interface TranscriptDraftApi {
    * summary, and its version (`etag`) the one the next save is based on. Other edits stay.
    */
   adoptSummary: (result: SummaryResult) => void;
+  /** The text, title, summary or a segment's speaker differs from the saved version. */
   dirty: boolean;
   /** Only the summary differs from the saved version. */
   summaryDirty: boolean;

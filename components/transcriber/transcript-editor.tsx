@@ -203,6 +203,7 @@ export function TranscriptEditor({
               activeIndex={playback.activeIndex}
               onSelect={hasAudio ? (segment) => playback.seekAndPlay(segment.start) : undefined}
               onEdit={draft.editSegment}
+              speakerActions={{ rename: draft.renameSpeaker, move: draft.moveSegmentToSpeaker }}
             />
           </div>
         )}

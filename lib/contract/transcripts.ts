@@ -91,7 +91,8 @@ const editedSegmentSchema = z
       .string()
       .max(100_000)
       .refine((text) => text.trim().length > 0, { message: "must not be empty" }),
-    speaker: z.string().max(100).optional(),
+    /** The speaker's display name; renaming a speaker rewrites it on each of its segments. */
+    speaker: z.string().trim().min(1).max(100).optional(),
   })
   .refine((segment) => segment.end >= segment.start, {
     message: "must not be before start",

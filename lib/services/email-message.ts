@@ -1,6 +1,6 @@
 import type { EmailMessage } from "@/lib/email/types";
 import type { StoredTranscript } from "@/lib/domain/transcript";
-import { formatTimestamp, renderExport } from "./export";
+import { formatTimestamp, renderExport, speakerText } from "./export";
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
@@ -26,7 +26,8 @@ export async function buildTranscriptEmail(
   engineName: string,
 ): Promise<EmailMessage> {
   const settings = settingsRows(transcript, engineName);
-  const paragraphs = transcript.text.split(/\n{2,}/).filter((p) => p.trim());
+  const body = speakerText(transcript) ?? transcript.text;
+  const paragraphs = body.split(/\n{2,}/).filter((p) => p.trim());
   const text = [
     transcript.title,
     "",
@@ -35,7 +36,7 @@ export async function buildTranscriptEmail(
     ...settings.map(([label, value]) => `${label}: ${value}`),
     "",
     "TRANSCRIPT",
-    transcript.text,
+    body,
     "",
     "The transcript is attached as TXT and DOCX.",
   ].join("\n");

@@ -1,5 +1,6 @@
 import { Document, HeadingLevel, Packer, Paragraph, TextRun } from "docx";
 import { segmentsMatchText } from "@/lib/domain/realign-segments";
+import { hasSpeakers, speakerTurns } from "@/lib/domain/speakers";
 import type { ExportFormat } from "@/lib/contract";
 import type { Segment, Transcript } from "@/lib/domain/transcript";
 
@@ -127,8 +128,21 @@ function displayTitle(transcript: Transcript): string {
   return transcript.title.trim() || "Transcript";
 }
 
+/**
+ * The transcript as speaker turns, one paragraph each, prefixed `Name: ` (a turn without a speaker
+ * has no prefix); `null` when no segment has a speaker or the segments do not spell out the text
+ * (then the text is shown as it is).
+ */
+export function speakerText(transcript: Pick<Transcript, "text" | "segments">): string | null {
+  const segments = transcript.segments;
+  if (!hasSpeakers(segments) || !segmentsMatchText(segments, transcript.text)) return null;
+  return speakerTurns(segments)
+    .map((turn) => (turn.speaker ? `${turn.speaker}: ${turn.text}` : turn.text))
+    .join("\n\n");
+}
+
 function renderTxt(transcript: Transcript): string {
-  const text = transcript.text.replace(/\r\n?/g, "\n").trim();
+  const text = (speakerText(transcript) ?? transcript.text).replace(/\r\n?/g, "\n").trim();
   const summary = transcript.summary?.replace(/\r\n?/g, "\n").trim();
   if (!summary) return `${displayTitle(transcript)}\n\n${text}\n`;
   return `${displayTitle(transcript)}\n\nSummary\n${summary}\n\nTranscript\n${text}\n`;

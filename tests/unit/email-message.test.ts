@@ -138,13 +138,32 @@ describe("buildTranscriptEmail through the outbox", () => {
     expect(txt!.filename).toMatch(/\.txt$/);
     expect(txt!.content.equals(txtExport.body)).toBe(true);
     expect(txt!.content.toString("utf8")).toBe(
-      `${title}\n\nSummary\n${summary}\n\nTranscript\n${paragraphs.join("\n\n")}\n`,
+      `${title}\n\nSummary\n${summary}\n\nTranscript\nSpeaker 1: ${paragraphs[0]}\n\nSpeaker 2: ${paragraphs[1]}\n`,
     );
 
     expect(docx!.contentType).toBe(docxType);
     expect(docx!.filename).toMatch(/\.docx$/);
     expect(docx!.content.subarray(0, 2).toString("latin1")).toBe("PK");
     expect(docx!.content.length).toBeGreaterThan(1000);
+  });
+
+  it("names the speaker of every turn in the plain-text and HTML bodies", () => {
+    expect(parsed.text).toContain(`TRANSCRIPT\nSpeaker 1: ${paragraphs[0]}\n\nSpeaker 2: ${paragraphs[1]}\n`);
+    const seen = htmlToText(parsed.html || "");
+    expect(seen).toContain(`Speaker 1: ${paragraphs[0]}`);
+    expect(seen).toContain(`Speaker 2: ${paragraphs[1]}`);
+  });
+
+  it("keeps the text as it is when no segment has a speaker", async () => {
+    const plain = makeTranscript({
+      segments: [
+        { start: 0, end: 4.2, text: paragraphs[0]! },
+        { start: 4.2, end: 9.9, text: paragraphs[1]! },
+      ],
+    });
+    const { parsed: other } = await sendAndParse(plain);
+    expect(other.text).toContain(`TRANSCRIPT\n${paragraphs.join("\n\n")}\n`);
+    expect(other.text).not.toContain("Speaker 1:");
   });
 
   it("uses CRLF line endings throughout the raw message", () => {

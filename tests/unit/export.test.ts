@@ -458,3 +458,64 @@ describe("export file names", () => {
     }
   });
 });
+
+describe("speakers in every export", () => {
+  const conversation = makeTranscript({
+    text: "Hello there. General Kenobi! You are a bold one.",
+    segments: [
+      { start: 0, end: 2.5, text: "Hello there.", speaker: "Obi-Wan" },
+      { start: 3, end: 4, text: "General Kenobi!", speaker: "Grievous" },
+      { start: 4, end: 6, text: "You are a bold one.", speaker: "Grievous" },
+    ],
+    summary: undefined,
+  });
+
+  it("prefixes each turn with its speaker's name in TXT", async () => {
+    expect(await renderText(conversation, "txt")).toBe(
+      "Weekly sync\n\nObi-Wan: Hello there.\n\nGrievous: General Kenobi! You are a bold one.\n",
+    );
+  });
+
+  it("keeps the edited text in TXT when the segments do not spell it out", async () => {
+    const edited = { ...conversation, text: "Words typed after the segments." };
+    expect(await renderText(edited, "txt")).toBe("Weekly sync\n\nWords typed after the segments.\n");
+  });
+
+  it("leaves TXT as the text when no segment has a speaker", async () => {
+    const plain = makeTranscript({
+      text: "Hello there.\nGeneral Kenobi!",
+      segments: [
+        { start: 0, end: 2.5, text: "Hello there." },
+        { start: 3, end: 4, text: "General Kenobi!" },
+      ],
+      summary: undefined,
+    });
+    expect(await renderText(plain, "txt")).toBe("Weekly sync\n\nHello there.\nGeneral Kenobi!\n");
+  });
+
+  it("names the speaker of every SRT cue and uses voice spans in VTT", async () => {
+    const srt = await renderText(conversation, "srt");
+    expect(srt).toContain("Obi-Wan: Hello there.");
+    expect(srt).toContain("Grievous: General Kenobi!");
+    expect(srt).toContain("Grievous: You are a bold one.");
+    const vtt = await renderText(conversation, "vtt");
+    expect(vtt).toContain("<v Obi-Wan>Hello there.");
+    expect(vtt).toContain("<v Grievous>You are a bold one.");
+  });
+
+  it("keeps each segment's speaker name in JSON", async () => {
+    const json = JSON.parse(await renderText(conversation, "json")) as Transcript;
+    expect(json.segments.map((segment) => segment.speaker)).toEqual(["Obi-Wan", "Grievous", "Grievous"]);
+  });
+
+  it("writes the speaker before each timed line in DOCX", async () => {
+    const text = visibleText(await documentXml(conversation));
+    expect(text).toContain("Obi-Wan: Hello there.");
+    expect(text).toContain("Grievous: General Kenobi!");
+  });
+
+  it("keeps one CSV record per line (the text column is the text as saved)", async () => {
+    const records = parseCsv(renderTranscriptsCsv([conversation]));
+    expect(records[1]?.[6]).toBe(conversation.text);
+  });
+});

@@ -1,0 +1,92 @@
+import fs from "node:fs";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+
+const jfkPath = path.resolve(__dirname, "..", "fixtures", "jfk.wav");
+
+type Segment = { start: number; end: number; text: string; speaker?: string };
+
+test("speakers are renamed, reassigned and merged in the editor, saved and exported", async ({ page }) => {
+  const posted = await page.request.post("/api/transcriptions", {
+    multipart: {
+      audio: { name: "jfk.wav", mimeType: "audio/wav", buffer: fs.readFileSync(jfkPath) },
+      language: "en-US",
+      diarize: "false",
+    },
+  });
+  expect(posted.status()).toBe(202);
+  const { id } = (await posted.json()) as { id: string };
+  await expect
+    .poll(
+      async () =>
+        ((await (await page.request.get(`/api/transcriptions/${id}`)).json()) as { status: string }).status,
+    )
+    .toBe("succeeded");
+
+  // Three segments over the recognised words, as a diarising engine would give them.
+  const saved = (await (await page.request.get(`/api/transcriptions/${id}`)).json()) as {
+    transcript: { text: string; durationSec: number; etag: string };
+  };
+  const words = saved.transcript.text.split(/\s+/).filter(Boolean);
+  const third = Math.floor(words.length / 3);
+  const parts = [words.slice(0, third), words.slice(third, 2 * third), words.slice(2 * third)];
+  const step = saved.transcript.durationSec / 3;
+  const segments: Segment[] = parts.map((part, index) => ({
+    start: Math.round(index * step * 100) / 100,
+    end: Math.round((index + 1) * step * 100) / 100,
+    text: part.join(" "),
+    speaker: ["Guest-1", "Guest-2", "Guest-1"][index],
+  }));
+  const put = await page.request.put(`/api/transcriptions/${id}`, {
+    headers: { "if-match": saved.transcript.etag },
+    data: { text: segments.map((segment) => segment.text).join(" "), segments },
+  });
+  expect(put.status()).toBe(200);
+
+  await page.goto(`/transcripts/${id}`);
+  const labels = page.getByTestId("speaker");
+  await expect(labels).toHaveText(["Guest-1", "Guest-2", "Guest-1"]);
+
+  // Rename Guest-1 everywhere, from the keyboard.
+  await labels.first().focus();
+  await page.keyboard.press("Enter");
+  const name = page.getByTestId("speaker-name");
+  await expect(name).toBeFocused();
+  await name.fill("Ada");
+  await name.press("Enter");
+  await expect(labels).toHaveText(["Ada", "Guest-2", "Ada"]);
+  await expect(labels.first()).toBeFocused();
+  await expect(page.getByTestId("save-state")).toContainText(/unsaved/i);
+
+  // Escape closes the panel without a change.
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("speaker-panel")).toHaveCount(1);
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("speaker-panel")).toHaveCount(0);
+
+  // Give the last segment to Guest-2.
+  await labels.nth(2).click();
+  await page.getByTestId("move-to").filter({ hasText: "Guest-2" }).click();
+  await expect(labels).toHaveText(["Ada", "Guest-2", "Guest-2"]);
+
+  await page.getByTestId("save-button").click();
+  await expect(page.getByTestId("save-state")).toContainText(/^saved/i);
+  await page.reload();
+  await expect(labels).toHaveText(["Ada", "Guest-2", "Guest-2"]);
+
+  const txt = await (await page.request.get(`/api/transcriptions/${id}/export?format=txt`)).text();
+  expect(txt).toContain(`Ada: ${segments[0]!.text}\n\nGuest-2: ${segments[1]!.text} ${segments[2]!.text}\n`);
+
+  // Merge Guest-2 into Ada: one speaker left.
+  await labels.nth(1).click();
+  await page.getByTestId("merge-into").filter({ hasText: "Ada" }).click();
+  await expect(labels).toHaveText(["Ada", "Ada", "Ada"]);
+  await page.getByTestId("save-button").click();
+  await expect(page.getByTestId("save-state")).toContainText(/^saved/i);
+  const json = (await (await page.request.get(`/api/transcriptions/${id}`)).json()) as {
+    transcript: { segments: Segment[] };
+  };
+  expect(json.transcript.segments.map((segment) => segment.speaker)).toEqual(["Ada", "Ada", "Ada"]);
+
+  expect((await page.request.delete(`/api/transcriptions/${id}`)).status()).toBe(204);
+});
