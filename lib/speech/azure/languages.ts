@@ -1,42 +1,18 @@
-/** Locales offered with Azure AI Speech: a common subset of what its real-time recognition supports. */
+import { MULTILINGUAL_LOCALES } from "@/lib/speech/locales";
+
+/**
+ * Locales offered with Azure AI Speech: the common multilingual set and regional variants its
+ * real-time recognition supports.
+ */
 export const AZURE_SPEECH_LOCALES = [
-  "en-US",
-  "en-GB",
+  ...MULTILINGUAL_LOCALES,
   "en-AU",
   "en-CA",
   "en-IN",
-  "de-DE",
   "de-AT",
   "de-CH",
-  "fr-FR",
   "fr-CA",
-  "es-ES",
   "es-MX",
-  "it-IT",
-  "pt-BR",
-  "pt-PT",
-  "nl-NL",
-  "sv-SE",
-  "da-DK",
-  "nb-NO",
-  "fi-FI",
-  "pl-PL",
-  "cs-CZ",
-  "hu-HU",
-  "ro-RO",
-  "el-GR",
-  "tr-TR",
-  "ru-RU",
-  "uk-UA",
-  "ar-SA",
-  "he-IL",
-  "hi-IN",
-  "th-TH",
-  "vi-VN",
-  "id-ID",
-  "ja-JP",
-  "ko-KR",
-  "zh-CN",
   "zh-TW",
   "zh-HK",
 ] as const;

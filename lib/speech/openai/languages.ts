@@ -1,37 +1,3 @@
-/** Locales offered with Whisper-style services (which take the language part only). */
-export const OPENAI_SPEECH_LOCALES = [
-  "en-US",
-  "en-GB",
-  "de-DE",
-  "fr-FR",
-  "es-ES",
-  "it-IT",
-  "pt-BR",
-  "pt-PT",
-  "nl-NL",
-  "sv-SE",
-  "da-DK",
-  "nb-NO",
-  "fi-FI",
-  "pl-PL",
-  "cs-CZ",
-  "hu-HU",
-  "ro-RO",
-  "el-GR",
-  "tr-TR",
-  "ru-RU",
-  "uk-UA",
-  "ar-SA",
-  "he-IL",
-  "hi-IN",
-  "th-TH",
-  "vi-VN",
-  "id-ID",
-  "ja-JP",
-  "ko-KR",
-  "zh-CN",
-];
-
 /** Whisper's names of common languages (what `verbose_json` answers) and their ISO 639-1 codes. */
 const LANGUAGE_CODES: Record<string, string> = {
   english: "en",

@@ -11,7 +11,8 @@ import type {
   SpeechResult,
   TranscribeOptions,
 } from "../types";
-import { OPENAI_SPEECH_LOCALES, reportedLanguage, requestLanguage } from "./languages";
+import { MULTILINGUAL_LOCALES } from "@/lib/speech/locales";
+import { reportedLanguage, requestLanguage } from "./languages";
 import { planPieces, readPiece } from "./pieces";
 
 /** Timing of the engine; the defaults suit real services, tests shorten them. */
@@ -47,7 +48,7 @@ export class OpenAiSpeechEngine implements SpeechEngine {
     this.info = {
       id: `openai-compatible:${this.model}`,
       name: `OpenAI-compatible (${this.model})`,
-      languages: ["auto", ...OPENAI_SPEECH_LOCALES],
+      languages: ["auto", ...MULTILINGUAL_LOCALES],
       multilingual: true,
       diarization: false,
     };

@@ -1,0 +1,36 @@
+/**
+ * Locales that multilingual speech services (Azure AI Speech, Whisper-style servers) all
+ * recognise: the list an engine offers unless it knows better.
+ */
+export const MULTILINGUAL_LOCALES = [
+  "en-US",
+  "en-GB",
+  "de-DE",
+  "fr-FR",
+  "es-ES",
+  "it-IT",
+  "pt-BR",
+  "pt-PT",
+  "nl-NL",
+  "sv-SE",
+  "da-DK",
+  "nb-NO",
+  "fi-FI",
+  "pl-PL",
+  "cs-CZ",
+  "hu-HU",
+  "ro-RO",
+  "el-GR",
+  "tr-TR",
+  "ru-RU",
+  "uk-UA",
+  "ar-SA",
+  "he-IL",
+  "hi-IN",
+  "th-TH",
+  "vi-VN",
+  "id-ID",
+  "ja-JP",
+  "ko-KR",
+  "zh-CN",
+] as const;
