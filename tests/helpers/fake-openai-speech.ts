@@ -1,8 +1,8 @@
 // A local stand-in for a Whisper-style transcription service (OpenAI, Azure OpenAI and
 // OpenAI-compatible servers), speaking their wire format over real HTTP: multipart uploads,
 // `verbose_json` answers derived from the received WAV, and error bodies.
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type http from "node:http";
+import { closeServer, listenOnLoopback } from "./loopback-server";
 
 /** One transcription request the fake received. */
 export interface RecordedSpeechRequest {
@@ -48,10 +48,8 @@ export class FakeOpenAiSpeech {
   ) {}
 
   static async start(): Promise<FakeOpenAiSpeech> {
-    const server = http.createServer();
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as AddressInfo;
-    const fake = new FakeOpenAiSpeech(server, `http://127.0.0.1:${port}`);
+    const { server, url } = await listenOnLoopback();
+    const fake = new FakeOpenAiSpeech(server, url);
     server.on("request", (request: http.IncomingMessage, response: http.ServerResponse) => {
       void fake.handle(request, response);
     });
@@ -66,9 +64,8 @@ export class FakeOpenAiSpeech {
     this.answered = 0;
   }
 
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  close(): Promise<void> {
+    return closeServer(this.server);
   }
 
   private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {

@@ -2,6 +2,7 @@
 // speaking their wire format over real HTTP: JSON completions, SSE streams and error bodies.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { closeServer, listenOnLoopback } from "./loopback-server";
 
 /** One request the fake received. */
 export interface RecordedRequest {
@@ -52,10 +53,8 @@ export class FakeChatService {
   ) {}
 
   static async start(): Promise<FakeChatService> {
-    const server = http.createServer();
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as AddressInfo;
-    const fake = new FakeChatService(server, `http://127.0.0.1:${port}`);
+    const { server, url } = await listenOnLoopback();
+    const fake = new FakeChatService(server, url);
     server.on("request", (request: http.IncomingMessage, response: http.ServerResponse) => {
       void fake.handle(request, response);
     });
@@ -68,9 +67,8 @@ export class FakeChatService {
     this.handler = () => ({ content: defaultDeltas });
   }
 
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  close(): Promise<void> {
+    return closeServer(this.server);
   }
 
   private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {

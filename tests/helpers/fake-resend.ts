@@ -1,8 +1,8 @@
 // A local stand-in for Resend's HTTP API (POST /emails), answering as Resend does:
 // 200 { id } on success, { statusCode, name, message } with that status on errors.
 import { randomUUID } from "node:crypto";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type http from "node:http";
+import { closeServer, listenOnLoopback } from "./loopback-server";
 
 /** The body Resend's API takes for `POST /emails` (the fields the app uses). */
 export interface ResendEmailBody {
@@ -43,19 +43,16 @@ export class FakeResend {
   ) {}
 
   static async start(apiKey: string): Promise<FakeResend> {
-    const server = http.createServer();
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as AddressInfo;
-    const fake = new FakeResend(server, `http://127.0.0.1:${port}`, apiKey);
+    const { server, url } = await listenOnLoopback();
+    const fake = new FakeResend(server, url, apiKey);
     server.on("request", (request: http.IncomingMessage, response: http.ServerResponse) => {
       void fake.handle(request, response);
     });
     return fake;
   }
 
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  close(): Promise<void> {
+    return closeServer(this.server);
   }
 
   private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
