@@ -10,7 +10,7 @@ import { decodeToPcm } from "@/lib/audio/ffmpeg";
 import { readPcm } from "@/lib/audio/pcm";
 import { encodeWav } from "@/lib/audio/wav";
 import { parseConfig } from "@/lib/config";
-import { baseEnv, pollUntil, startAppProcess, type AppProcess } from "../tests/helpers/app-process";
+import { pollUntil, startTestServer } from "../tests/helpers/app-process";
 import { connectLive, startFrame, type LiveClient } from "../tests/helpers/live-client";
 import { freePorts } from "../tests/helpers/storage";
 import { createWerScorer, sharedEvalDir } from "./score";
@@ -197,25 +197,15 @@ async function main() {
   );
   const longFile = path.join(sharedEvalDir, "hard/long_concat_5min46s.opus");
   const [blob, queue, table] = await freePorts(3);
-  const server: AppProcess = startAppProcess("tests/helpers/crash-server.ts", {
-    ...baseEnv(),
-    DATA_DIR: path.join(workDir, "data"),
-    STORAGE_PROVIDER: "azurite",
-    AZURITE_BLOB_PORT: String(blob),
-    AZURITE_QUEUE_PORT: String(queue),
-    AZURITE_TABLE_PORT: String(table),
-    SPEECH_PROVIDER: "local",
-    SPEECH_PRELOAD: "true",
-    LIVE_MAX_SESSIONS: "3",
-    LOG_LEVEL: "warn",
+  const started = await startTestServer({
+    dataDir: path.join(workDir, "data"),
+    ports: { blob: blob!, queue: queue!, table: table! },
+    env: { SPEECH_THREADS: "2", SPEECH_PRELOAD: "true", LIVE_MAX_SESSIONS: "3", LOG_LEVEL: "warn" },
+    timeoutMs: 120_000,
   });
+  const server = started.process;
   try {
-    const ready = await server.waitForLine(
-      (line) => line.message === "test server ready",
-      120_000,
-      "start-up",
-    );
-    const base = `127.0.0.1:${String(ready.port)}`;
+    const base = `127.0.0.1:${started.port}`;
     const url = `ws://${base}/api/live`;
 
     // The same audio as files: the WER live transcription is held against.

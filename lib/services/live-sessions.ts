@@ -10,7 +10,7 @@ import type { Segment } from "@/lib/domain/transcript";
 import { removeAll } from "@/lib/http/multipart";
 import { logger } from "@/lib/log";
 import type { LiveEvent, LiveTranscription } from "@/lib/speech";
-import type { LiveAudioEntry, LiveAudioMetadata } from "@/lib/storage";
+import type { LiveAudioMetadata } from "@/lib/storage";
 import { createId } from "@/lib/util/ids";
 import type { ServiceContext, Services } from "./context";
 import { queueJob } from "./transcriptions";
@@ -511,7 +511,7 @@ export class LiveSessions {
     let recovered = 0;
     for (const entry of abandoned) {
       try {
-        await this.recover(entry);
+        await this.saveRecording(entry.owner, entry.metadata, entry.sizeBytes, null);
         recovered++;
       } catch (error) {
         logger.warn("unfinished live session not recovered yet", {
@@ -521,10 +521,6 @@ export class LiveSessions {
       }
     }
     return recovered;
-  }
-
-  private async recover(entry: LiveAudioEntry): Promise<void> {
-    await this.saveRecording(entry.owner, entry.metadata, entry.sizeBytes, null);
   }
 }
 

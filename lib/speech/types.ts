@@ -119,6 +119,4 @@ export interface LiveDecoding {
   vad(samples: Float32Array): Promise<number[]>;
   /** Decodes one utterance (at most 30 s); `final` adds the quality guards of file transcription. */
   decode(samples: Float32Array, options: { final: boolean }): Promise<Segment[]>;
-  /** Ends the stream's voice-activity state. */
-  close(): void;
 }

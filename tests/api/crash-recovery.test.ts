@@ -9,7 +9,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { QueueClient } from "@azure/storage-queue";
-import { baseEnv, pollUntil, startAppProcess, type AppProcess } from "../helpers/app-process";
+import { pollUntil, startTestServer, type AppProcess } from "../helpers/app-process";
 import { fixtures, readFixture } from "../helpers/api";
 import { runFfmpeg } from "../helpers/ffmpeg";
 import { azuriteConnectionString, blobNames, freePorts, rawClients, rowKeys } from "../helpers/storage";
@@ -39,26 +39,15 @@ interface Server {
 
 /** Starts the server script on the data folder (its Azurite on this file's fixed ports) and waits until it takes requests. */
 async function startServerProcess(env: Record<string, string> = {}): Promise<Server> {
-  const child = startAppProcess("tests/helpers/crash-server.ts", {
-    ...baseEnv(),
-    DATA_DIR: dataDir,
-    STORAGE_PROVIDER: "azurite",
-    AZURITE_BLOB_PORT: String(ports.blob),
-    AZURITE_QUEUE_PORT: String(ports.queue),
-    AZURITE_TABLE_PORT: String(ports.table),
-    STORAGE_OWNER: owner,
-    // A job whose worker died is taken again after this long.
-    JOBS_VISIBILITY_SEC: "3",
-    SPEECH_PROVIDER: "local",
-    // Two servers never run at once here; one thread leaves the other core to Jest's other worker.
-    SPEECH_THREADS: "1",
-    LOG_LEVEL: "info",
-    ...env,
+  // A job whose worker died is taken again after JOBS_VISIBILITY_SEC. Two servers never run at
+  // once here; the engine's one thread leaves the other core to Jest's other worker.
+  const server = await startTestServer({
+    dataDir,
+    ports,
+    env: { STORAGE_OWNER: owner, JOBS_VISIBILITY_SEC: "3", ...env },
   });
-  running.add(child);
-  const ready = await child.waitForLine((line) => line.message === "test server ready", 60_000, "start-up");
-
-  return { process: child, base: `http://127.0.0.1:${String(ready.port)}` };
+  running.add(server.process);
+  return { process: server.process, base: `http://127.0.0.1:${server.port}` };
 }
 
 async function kill(): Promise<void> {

@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { inspectWav } from "@/lib/audio/wav";
 import { readFixture } from "../helpers/api";
-import { baseEnv, pollUntil, startAppProcess, type AppProcess } from "../helpers/app-process";
+import { pollUntil, startTestServer, type AppProcess } from "../helpers/app-process";
 import { connectLive, startFrame } from "../helpers/live-client";
 import { azuriteConnectionString, blobNames, freePorts, rawClients } from "../helpers/storage";
 
@@ -37,22 +37,13 @@ afterAll(async () => {
 });
 
 async function startServer() {
-  const child = startAppProcess("tests/helpers/crash-server.ts", {
-    ...baseEnv(),
-    DATA_DIR: dataDir,
-    STORAGE_PROVIDER: "azurite",
-    AZURITE_BLOB_PORT: String(ports.blob),
-    AZURITE_QUEUE_PORT: String(ports.queue),
-    AZURITE_TABLE_PORT: String(ports.table),
-    STORAGE_OWNER: owner,
-    SPEECH_PROVIDER: "local",
-    SPEECH_THREADS: "1",
-    LIVE_RESUME_SEC: "1",
-    LOG_LEVEL: "info",
+  const server = await startTestServer({
+    dataDir,
+    ports,
+    env: { STORAGE_OWNER: owner, LIVE_RESUME_SEC: "1" },
   });
-  running.add(child);
-  const ready = await child.waitForLine((line) => line.message === "test server ready", 60_000, "start-up");
-  return { process: child, port: Number(ready.port) };
+  running.add(server.process);
+  return server;
 }
 
 function connectionString(): string {

@@ -138,3 +138,35 @@ export async function pollUntil<T>(
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+/**
+ * Starts the test server script (`tests/helpers/crash-server.ts`) on a data folder with its own
+ * embedded Azurite on fixed ports (so that a restarted server finds the same storage), the local
+ * engine on one thread and info logs; `env` adds or overrides settings. Resolves once it takes
+ * requests.
+ */
+export async function startTestServer(options: {
+  dataDir: string;
+  ports: { blob: number; queue: number; table: number };
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}): Promise<{ process: AppProcess; port: number }> {
+  const child = startAppProcess("tests/helpers/crash-server.ts", {
+    ...baseEnv(),
+    DATA_DIR: options.dataDir,
+    STORAGE_PROVIDER: "azurite",
+    AZURITE_BLOB_PORT: String(options.ports.blob),
+    AZURITE_QUEUE_PORT: String(options.ports.queue),
+    AZURITE_TABLE_PORT: String(options.ports.table),
+    SPEECH_PROVIDER: "local",
+    SPEECH_THREADS: "1",
+    LOG_LEVEL: "info",
+    ...options.env,
+  });
+  const ready = await child.waitForLine(
+    (line) => line.message === "test server ready",
+    options.timeoutMs ?? 60_000,
+    "start-up",
+  );
+  return { process: child, port: Number(ready.port) };
+}

@@ -9,25 +9,11 @@ import { StreamingTranscriber } from "./streaming-transcriber";
  */
 export function startModelLive(model: LiveModel, options: LiveOptions): LiveTranscription {
   const decoding = model.openLive();
-  const transcriber = new StreamingTranscriber({
+  return new StreamingTranscriber({
     sampleRate: PCM_SAMPLE_RATE,
     frameSamples: VAD_FRAME_SAMPLES,
     vad: decoding.vad,
     decode: (samples, decodeOptions) => decoding.decode(samples, decodeOptions),
     emit: options.emit,
   });
-  let ended = false;
-  const end = () => {
-    if (ended) return;
-    ended = true;
-    decoding.close();
-  };
-  return {
-    push: (samples) => transcriber.push(samples),
-    finish: () => transcriber.finish().finally(end),
-    close: () => {
-      transcriber.close();
-      end();
-    },
-  };
 }

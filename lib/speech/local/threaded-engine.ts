@@ -138,7 +138,6 @@ export class ThreadedSpeechEngine implements SpeechEngine, LiveModel {
           final: options.final,
         })) as Segment[];
       },
-      close: () => undefined,
     };
   }
 
