@@ -1,9 +1,9 @@
 "use client";
 
 import { useCallback } from "react";
-import { formatClock } from "@/components/shared/format";
 import { Button } from "@/components/ui/button";
 import { LiveIcon, StopIcon } from "@/components/ui/icons";
+import { ElapsedTimer } from "./elapsed-timer";
 import { LevelMeter } from "./level-meter";
 import type { LiveSession, LiveStatus } from "./use-live-session";
 
@@ -77,22 +77,12 @@ export function LivePanel({ session, disabled, confirmStart }: LivePanelProps) {
           {running ? <StopIcon /> : <LiveIcon />}
           {running ? "Stop" : status === "stopping" ? "Saving…" : "Start live"}
         </Button>
-        <div className="flex items-center gap-2">
-          {status === "live" ? (
-            <span className="relative flex size-2.5" aria-hidden="true">
-              <span className="absolute inline-flex size-full animate-ping rounded-full bg-rose-500 opacity-70" />
-              <span className="relative inline-flex size-2.5 rounded-full bg-rose-500" />
-            </span>
-          ) : null}
-          <span
-            role="timer"
-            aria-label="Elapsed live time"
-            data-testid="live-timer"
-            className="font-mono text-lg font-medium tabular-nums text-zinc-900 dark:text-zinc-100"
-          >
-            {formatClock(elapsedMs)}
-          </span>
-        </div>
+        <ElapsedTimer
+          running={status === "live"}
+          elapsedMs={elapsedMs}
+          label="Elapsed live time"
+          testId="live-timer"
+        />
       </div>
 
       <div className="min-w-0 flex-1 space-y-2">

@@ -1,10 +1,10 @@
 "use client";
 
 import { useCallback, useEffect } from "react";
-import { formatClock } from "@/components/shared/format";
 import { Button } from "@/components/ui/button";
 import { MicIcon, StopIcon } from "@/components/ui/icons";
 import { Kbd } from "@/components/ui/kbd";
+import { ElapsedTimer } from "./elapsed-timer";
 import { LevelMeter } from "./level-meter";
 import { useRecorder } from "./use-recorder";
 
@@ -103,21 +103,7 @@ export function Recorder({
           {recording ? <StopIcon /> : <MicIcon />}
           {recording ? "Stop" : status === "starting" ? "Starting…" : "Record"}
         </Button>
-        <div className="flex items-center gap-2">
-          {recording ? (
-            <span className="relative flex size-2.5" aria-hidden="true">
-              <span className="absolute inline-flex size-full animate-ping rounded-full bg-rose-500 opacity-70" />
-              <span className="relative inline-flex size-2.5 rounded-full bg-rose-500" />
-            </span>
-          ) : null}
-          <span
-            role="timer"
-            aria-label="Elapsed recording time"
-            className="font-mono text-lg font-medium tabular-nums text-zinc-900 dark:text-zinc-100"
-          >
-            {formatClock(elapsedMs)}
-          </span>
-        </div>
+        <ElapsedTimer running={recording} elapsedMs={elapsedMs} label="Elapsed recording time" />
       </div>
 
       <LevelMeter level={level} active={recording} />

@@ -1,8 +1,6 @@
 import fs from "node:fs";
-import path from "node:path";
 import { expect, test } from "@playwright/test";
-
-const jfkPath = path.resolve(__dirname, "..", "fixtures", "jfk.wav");
+import { jfkPath, transcribeJfk } from "./transcribe-fixture";
 
 test("a transcript lives in the library: stored, downloaded, edited, exported, deleted", async ({ page }) => {
   await page.goto("/");
@@ -58,21 +56,7 @@ test("a transcript lives in the library: stored, downloaded, edited, exported, d
 test("a segment corrected in the Segments view is saved, shown after a reload and exported", async ({
   page,
 }) => {
-  const posted = await page.request.post("/api/transcriptions", {
-    multipart: {
-      audio: { name: "jfk.wav", mimeType: "audio/wav", buffer: fs.readFileSync(jfkPath) },
-      language: "en-US",
-      diarize: "false",
-    },
-  });
-  expect(posted.status()).toBe(202);
-  const { id } = (await posted.json()) as { id: string };
-  await expect
-    .poll(
-      async () =>
-        ((await (await page.request.get(`/api/transcriptions/${id}`)).json()) as { status: string }).status,
-    )
-    .toBe("succeeded");
+  const id = await transcribeJfk(page);
 
   const job = (await (await page.request.get(`/api/transcriptions/${id}`)).json()) as {
     transcript: { segments: { text: string }[] };

@@ -1,27 +1,10 @@
-import fs from "node:fs";
-import path from "node:path";
 import { expect, test } from "@playwright/test";
-
-const jfkPath = path.resolve(__dirname, "..", "fixtures", "jfk.wav");
+import { transcribeJfk } from "./transcribe-fixture";
 
 type Segment = { start: number; end: number; text: string; speaker?: string };
 
 test("speakers are renamed, reassigned and merged in the editor, saved and exported", async ({ page }) => {
-  const posted = await page.request.post("/api/transcriptions", {
-    multipart: {
-      audio: { name: "jfk.wav", mimeType: "audio/wav", buffer: fs.readFileSync(jfkPath) },
-      language: "en-US",
-      diarize: "false",
-    },
-  });
-  expect(posted.status()).toBe(202);
-  const { id } = (await posted.json()) as { id: string };
-  await expect
-    .poll(
-      async () =>
-        ((await (await page.request.get(`/api/transcriptions/${id}`)).json()) as { status: string }).status,
-    )
-    .toBe("succeeded");
+  const id = await transcribeJfk(page);
 
   // Three segments over the recognised words, as a diarising engine would give them.
   const saved = (await (await page.request.get(`/api/transcriptions/${id}`)).json()) as {
