@@ -29,6 +29,11 @@ export interface EngineStatus {
 export interface TranscribeOptions {
   language: string;
   diarize: boolean;
+  /**
+   * How many speakers the recording has, when the user knows (with `diarize`). Engines that can
+   * only bound the count treat it as the most they may find.
+   */
+  speakers?: number;
   signal?: AbortSignal;
   /** Called with the fraction (0..1) of the audio processed so far. */
   onProgress?: (fraction: number) => void;
