@@ -9,6 +9,8 @@ import type {
   SpeechResult,
   TranscribeOptions,
 } from "../types";
+import { diarizeAudio } from "../diarization/diarize-audio";
+import { labelSegments } from "../diarization/label-segments";
 import { resolvePackageFile, vadSource } from "./model-files";
 import { prepareWhisperModel } from "./prepare-model";
 import { PriorityGate } from "./priority-gate";
@@ -37,12 +39,13 @@ export const LOCAL_ENGINE_INFO: EngineInfo = {
   name: "Local Whisper tiny.en",
   languages: ["en-US"],
   multilingual: false,
-  diarization: false,
+  diarization: true,
 };
 
 /**
  * The embedded default: Whisper tiny.en (int8, onnxruntime-node) with Silero VAD cutting long
- * audio into ≤28 s windows at silences. Models load once per process; requests take turns.
+ * audio into ≤28 s windows at silences, and speakers found offline (`lib/speech/diarization`) when
+ * asked. Models load once per process; requests take turns.
  */
 export class LocalWhisperEngine implements SpeechEngine {
   readonly info: EngineInfo = LOCAL_ENGINE_INFO;
@@ -171,7 +174,7 @@ export class LocalWhisperEngine implements SpeechEngine {
         finished: output.tokens.includes(whisper.tokenizer.endOfText),
       };
     };
-    return transcribeLongForm({
+    const result = await transcribeLongForm({
       probabilities,
       totalSamples: audio.samples,
       plan,
@@ -180,5 +183,13 @@ export class LocalWhisperEngine implements SpeechEngine {
       onProgress: options.onProgress,
       onSegments: options.onSegments,
     });
+    if (!options.diarize) return result;
+    const { turns } = await diarizeAudio(audio, {
+      probabilities,
+      frameSamples: VAD_FRAME_SAMPLES,
+      speakers: options.speakers,
+      signal: options.signal,
+    });
+    return { ...result, segments: labelSegments(result.segments, turns) };
   }
 }
