@@ -307,7 +307,7 @@ async function errorDetail(response: Response): Promise<string> {
   } catch {
     // Not JSON: the text itself says what it says.
   }
-  return text.slice(0, 500) || (response.statusText ?? "");
+  return text.slice(0, 500) || response.statusText;
 }
 
 function failedRequest(error: unknown, request: TranscriptionRequest, timeout: AbortSignal): unknown {
