@@ -9,6 +9,14 @@ import type { Segment } from "@/lib/domain/transcript";
 /** Longest speaker name the API accepts. */
 export const MAX_SPEAKER_NAME = 100;
 
+/**
+ * The name an engine gives the `position`-th speaker it tells apart (1-based, in order of first
+ * appearance): `Speaker 1`, `Speaker 2`, … People rename them in the editor.
+ */
+export function speakerLabel(position: number): string {
+  return `Speaker ${position}`;
+}
+
 /** A speaker name as stored: whitespace runs collapsed to one space, trimmed. */
 export function cleanSpeakerName(name: string): string {
   return name.replace(/\s+/g, " ").trim();

@@ -11,7 +11,7 @@ import { parseConfig, type OpenAiSpeechConfig } from "@/lib/config";
 import { AppError } from "@/lib/domain/errors";
 import { createSpeechEngine } from "@/lib/speech";
 import { OpenAiSpeechEngine, type OpenAiEngineTuning } from "@/lib/speech/openai/openai-engine";
-import { maxPieceSamples, quietestCut } from "@/lib/speech/openai/pieces";
+import { maxPieceSamples, quietestCut } from "@/lib/audio/pieces";
 import { closedPort } from "../helpers/fake-openai";
 import { FAKE_SEGMENT_SEC, FakeOpenAiSpeech, fakeSpeechText } from "../helpers/fake-openai-speech";
 import { configure, fixtures, readFixture, upload, waitForJob } from "../helpers/api";

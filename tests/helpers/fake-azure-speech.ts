@@ -3,11 +3,13 @@
 // frames are a 2-byte big-endian header length, the headers, then audio (a RIFF/WAV header first,
 // an empty frame at the end). It records what arrives and answers from the audio it received, on
 // a fixed script: one phrase per `phraseSec` of audio, hypotheses every `hypothesisSec`.
+// The same server answers the fast transcription REST API (`fast`), as one resource does.
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
+import { FakeFastTranscription } from "./fake-azure-fast-transcription";
 
 /** Offsets and durations on the wire are in 100-nanosecond ticks. */
 export const TICKS_PER_SECOND = 10_000_000;
@@ -121,6 +123,8 @@ interface SpeechContext {
 
 export class FakeAzureSpeech {
   readonly connections: RecordedConnection[] = [];
+  /** The fast transcription REST API on the same host. */
+  readonly fast = new FakeFastTranscription();
   /** What the fake does; tests change it between cases. */
   mode: FakeSpeechMode = { kind: "normal" };
   /** Seconds of audio per phrase of the script. */
@@ -146,10 +150,18 @@ export class FakeAzureSpeech {
   }
 
   static async start(): Promise<FakeAzureSpeech> {
-    const server = http.createServer((_, response) => response.writeHead(404).end());
+    const server = http.createServer();
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
-    return new FakeAzureSpeech(server, `ws://127.0.0.1:${port}`);
+    const fake = new FakeAzureSpeech(server, `ws://127.0.0.1:${port}`);
+    server.on("request", (request: http.IncomingMessage, response: http.ServerResponse) => {
+      if (!fake.fast.handles(request)) {
+        response.writeHead(404).end();
+        return;
+      }
+      fake.fast.handle(request, response).catch(() => response.destroy());
+    });
+    return fake;
   }
 
   /** An endpoint URL for `SpeechConfig.fromEndpoint` (with a path: a bare host makes the SDK look up a redirect). */
@@ -167,6 +179,7 @@ export class FakeAzureSpeech {
     this.expectedKey = undefined;
     this.detectedLanguage = undefined;
     this.refusing = false;
+    this.fast.reset();
   }
 
   async close(): Promise<void> {

@@ -7,8 +7,9 @@ export const COGNITIVE_SERVICES_SCOPE = "https://cognitiveservices.azure.com/.de
 const RENEW_BEFORE_MS = 5 * 60_000;
 
 /**
- * Authorization tokens for the Speech SDK from an Entra ID credential, in the service's format
- * `aad#<resource ID>#<access token>`. The access token is kept until shortly before it expires.
+ * Entra ID tokens for Azure AI Speech: the Speech SDK's authorization token, in its format
+ * `aad#<resource ID>#<access token>`, and the plain access token that the REST API takes as
+ * `Authorization: Bearer`. The access token is kept until shortly before it expires.
  */
 export class EntraSpeechTokens {
   private current: AccessToken | null = null;
@@ -19,14 +20,19 @@ export class EntraSpeechTokens {
     private readonly credential: TokenCredential,
   ) {}
 
-  /** A token valid for at least a few more minutes. */
+  /** An SDK authorization token valid for at least a few more minutes. */
   async get(): Promise<string> {
+    return `aad#${this.resourceId}#${await this.accessToken()}`;
+  }
+
+  /** The Entra ID access token itself (for `Authorization: Bearer`), valid for a few more minutes. */
+  async accessToken(): Promise<string> {
     const now = Date.now();
     if (!this.current || this.current.expiresOnTimestamp - RENEW_BEFORE_MS <= now) {
       this.pending ??= this.fetch().finally(() => (this.pending = null));
       this.current = await this.pending;
     }
-    return `aad#${this.resourceId}#${this.current.token}`;
+    return this.current.token;
   }
 
   private async fetch(): Promise<AccessToken> {

@@ -77,3 +77,51 @@ export function isCredentialFailure(cancellation: AzureCancellation): boolean {
 function httpStatus(details: string): string | undefined {
   return /server response:?\s*(401|403|429)\b/i.exec(details)?.[1];
 }
+
+/**
+ * Maps a fast transcription answer that is not a success to the error the app reports. `detail`
+ * is the service's own wording (kept as the cause, for logs). Refused credentials are
+ * `engine_rejected` (502): a retry cannot fix them; audio or settings the service refuses are
+ * `unprocessable`.
+ */
+export function transcriptionStatusError(status: number, detail: string): AppError {
+  const cause = new Error(`Azure Speech fast transcription answered ${status}: ${detail}`);
+  if (status === 401) {
+    return new AppError(
+      "engine_rejected",
+      `Azure AI Speech refused the credentials: the key or region is wrong (${credentialsHint}).`,
+      { cause },
+    );
+  }
+  if (status === 403) {
+    return new AppError(
+      "engine_rejected",
+      `Azure AI Speech refused the request: the key or region is wrong, the identity lacks the "Cognitive Services Speech User" role, or the resource's quota is used up (${credentialsHint}).`,
+      { cause },
+    );
+  }
+  if (status === 429) {
+    return new AppError(
+      "rate_limited",
+      "Azure AI Speech is handling too many requests for this resource. Try again in a moment.",
+      { cause },
+    );
+  }
+  if (status >= 500) {
+    return new AppError("engine_unavailable", `Azure AI Speech is unavailable (error ${status}).`, { cause });
+  }
+  if (status === 400 || status === 413 || status === 415 || status === 422) {
+    return new AppError(
+      "unprocessable",
+      `Azure AI Speech refused this audio or its settings (error ${status}: an unsupported language, or audio it cannot decode).`,
+      { cause },
+    );
+  }
+  return new AppError(
+    "engine_failed",
+    `Azure AI Speech failed while transcribing this audio (error ${status}).`,
+    {
+      cause,
+    },
+  );
+}

@@ -13,7 +13,7 @@ import type {
 } from "../types";
 import { MULTILINGUAL_LOCALES } from "@/lib/speech/locales";
 import { reportedLanguage, requestLanguage } from "./languages";
-import { planPieces, readPiece } from "./pieces";
+import { planPieces, readPiece } from "@/lib/audio/pieces";
 
 /** Timing of the engine; the defaults suit real services, tests shorten them. */
 export interface OpenAiEngineTuning {

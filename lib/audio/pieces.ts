@@ -1,3 +1,4 @@
+import { openAsBlob } from "node:fs";
 import fs from "node:fs/promises";
 import { PCM_SAMPLE_RATE, type PcmAudio } from "@/lib/audio/pcm";
 import { wavHeader } from "@/lib/audio/wav";
@@ -93,4 +94,14 @@ export async function readPiece(audio: PcmAudio, span: PieceSpan): Promise<Buffe
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * One planned piece as a 16-bit mono WAV blob whose samples are read from the PCM file only when
+ * the blob is read (an upload of hundreds of megabytes is never held in memory).
+ */
+export async function pieceBlob(audio: PcmAudio, span: PieceSpan): Promise<Blob> {
+  const file = await openAsBlob(audio.path);
+  const samples = file.slice(span.start * 2, (span.start + span.samples) * 2);
+  return new Blob([new Uint8Array(wavHeader(samples.size, PCM_SAMPLE_RATE)), samples], { type: "audio/wav" });
 }
