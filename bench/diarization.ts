@@ -10,7 +10,7 @@ import { pathToFileURL } from "node:url";
 import { loadConfig } from "@/lib/config";
 import { createSpeechEngine } from "@/lib/speech";
 import { diarizeAudio } from "@/lib/speech/diarization/diarize-audio";
-import { nameSpeaker } from "@/lib/speech/diarization/label-segments";
+import { speakerLabel } from "@/lib/domain/speakers";
 import { resolvePackageFile, vadSource } from "@/lib/speech/local/model-files";
 import { SileroVad, VAD_FRAME_SAMPLES } from "@/lib/speech/local/silero-vad";
 import { buildDiarizationSet, formatRttm, type ReferenceTurn } from "./diarization-set";
@@ -85,7 +85,7 @@ async function main() {
         speakers: entry.speakers,
       });
       const asTurns = (turns: Array<{ start: number; end: number; speaker: number }>) =>
-        turns.map((turn) => ({ start: turn.start, end: turn.end, speaker: nameSpeaker(turn.speaker) }));
+        turns.map((turn) => ({ start: turn.start, end: turn.end, speaker: speakerLabel(turn.speaker + 1) }));
       const scored = der(entry.reference, asTurns(estimated.turns), { collar: 0.25 });
       const scoredKnown = der(entry.reference, asTurns(known.turns), { collar: 0.25 });
       fs.writeFileSync(

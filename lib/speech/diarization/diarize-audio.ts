@@ -1,7 +1,7 @@
 import { streamPcm, type PcmAudio } from "@/lib/audio/pcm";
 import { findSpeech } from "../local/windows";
 import { diarizeFeatures, type Diarization, type DiarizeOptions } from "./diarize";
-import { FRAME_RATE, MfccExtractor } from "./mfcc";
+import { FRAME_RATE, MelExtractor, toCepstra } from "./mfcc";
 
 /** Inputs of {@link diarizeAudio} besides the audio. */
 export interface DiarizeAudioOptions extends DiarizeOptions {
@@ -29,7 +29,7 @@ export async function diarizeAudio(audio: PcmAudio, options: DiarizeAudioOptions
     minSilenceSec: 0.4,
     minSpeechSec: 0.25,
   });
-  const extractor = new MfccExtractor();
+  const extractor = new MelExtractor();
   for await (const chunk of streamPcm(audio, CHUNK_SAMPLES)) {
     options.signal?.throwIfAborted();
     extractor.push(chunk);
@@ -39,5 +39,5 @@ export async function diarizeAudio(audio: PcmAudio, options: DiarizeAudioOptions
     start: Math.floor(region.start / hop),
     end: Math.ceil(region.end / hop),
   }));
-  return diarizeFeatures(extractor.features(), speech, options);
+  return diarizeFeatures(toCepstra(extractor.energies()), speech, options);
 }

@@ -72,16 +72,17 @@ export function diarizeFeatures(
   if (windows.length === 1) labels = new Int32Array(1);
   else {
     const merges = clusterAverageLinkage(embeddings.map(unit));
-    const labelFrames = (k: number) => voteFrames(frames, windows, cutTree(windows.length, merges, k), k);
+    const cut = (k: number) => cutTree(windows.length, merges, k);
+    const labelFrames = (k: number) => voteFrames(frames, windows, cut(k), k);
     if (settings.speakers !== undefined) {
-      labels = cutTree(windows.length, merges, Math.min(Math.max(1, settings.speakers), windows.length));
+      labels = cut(Math.min(Math.max(1, settings.speakers), windows.length));
     } else {
       let best = { score: -Infinity, k: 1 };
       for (let k = 1; k <= Math.min(settings.maxSpeakers, windows.length); k++) {
         const score = informationCriterion(normalised, labelFrames(k), k, speechFrames, settings.penalty);
         if (score > best.score) best = { score, k };
       }
-      labels = cutTree(windows.length, merges, best.k);
+      labels = cut(best.k);
     }
   }
   const speakers = Math.max(...labels) + 1;

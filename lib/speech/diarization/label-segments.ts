@@ -1,9 +1,10 @@
+import { speakerLabel } from "@/lib/domain/speakers";
 import type { Segment } from "@/lib/domain/transcript";
 import type { SpeakerTurn } from "./diarize";
 
 /** The name a found speaker gets: `Speaker 1`, `Speaker 2`… in order of first appearance. */
-export function nameSpeaker(index: number): string {
-  return `Speaker ${index + 1}`;
+function nameSpeaker(index: number): string {
+  return speakerLabel(index + 1);
 }
 
 /** Speaker runs shorter than this inside one segment are taken as the neighbour's (seconds). */

@@ -9,8 +9,9 @@ const SAMPLE_RATE = 16_000;
 const FRAME_LENGTH = 400;
 const HOP = SAMPLE_RATE / FRAME_RATE;
 const FFT_SIZE = 512;
-const MEL_BANDS = 40;
 const PRE_EMPHASIS = 0.97;
+/** Bands of the mel filterbank. */
+export const MEL_BANDS = 40;
 
 interface MelFilter {
   first: number;
@@ -37,10 +38,10 @@ function melFilters(lowHz = 60, highHz = 7600): MelFilter[] {
 }
 
 /**
- * Mel-frequency cepstral coefficients of 16 kHz audio, fed in pieces of any size: 25 ms Hamming
- * frames every 10 ms, pre-emphasis, a 40-band mel filterbank (60–7600 Hz), log, orthonormal DCT.
+ * Mel filterbank energies of 16 kHz audio, fed in pieces of any size: 25 ms Hamming frames every
+ * 10 ms, pre-emphasis, 40 mel bands from 60 to 7600 Hz. {@link toCepstra} turns them into MFCCs.
  */
-export class MfccExtractor {
+export class MelExtractor {
   private readonly fft = new FFT(FFT_SIZE);
   private readonly spectrum = this.fft.createComplexArray() as number[];
   private readonly frame = new Float64Array(FFT_SIZE);
@@ -49,12 +50,6 @@ export class MfccExtractor {
     (_, i) => 0.54 - 0.46 * Math.cos((2 * Math.PI * i) / (FRAME_LENGTH - 1)),
   );
   private readonly filters = melFilters();
-  private readonly dct = Float64Array.from({ length: MFCC_DIMS * MEL_BANDS }, (_, index) => {
-    const k = Math.floor(index / MEL_BANDS) + 1;
-    const n = index % MEL_BANDS;
-    return Math.sqrt(2 / MEL_BANDS) * Math.cos((Math.PI * k * (n + 0.5)) / MEL_BANDS);
-  });
-  private readonly mel = new Float64Array(MEL_BANDS);
   /** Pre-emphasised samples not yet consumed by a frame. */
   private pending = new Float32Array(0);
   private previous: number | null = null;
@@ -73,17 +68,17 @@ export class MfccExtractor {
     }
     const frames =
       emphasised.length >= FRAME_LENGTH ? Math.floor((emphasised.length - FRAME_LENGTH) / HOP) + 1 : 0;
-    const out = new Float32Array(frames * MFCC_DIMS);
-    for (let f = 0; f < frames; f++) this.analyse(emphasised, f * HOP, out, f * MFCC_DIMS);
+    const out = new Float32Array(frames * MEL_BANDS);
+    for (let f = 0; f < frames; f++) this.analyse(emphasised, f * HOP, out, f * MEL_BANDS);
     this.chunks.push(out);
     this.count += frames;
     this.pending = emphasised.slice(frames * HOP);
   }
 
-  /** Every frame so far, `MFCC_DIMS` values each. */
-  features(): Float32Array {
+  /** Every frame so far, `MEL_BANDS` energies each. */
+  energies(): Float32Array {
     if (this.chunks.length !== 1) {
-      const all = new Float32Array(this.count * MFCC_DIMS);
+      const all = new Float32Array(this.count * MEL_BANDS);
       let at = 0;
       for (const chunk of this.chunks) {
         all.set(chunk, at);
@@ -95,7 +90,7 @@ export class MfccExtractor {
   }
 
   private analyse(samples: Float32Array, start: number, out: Float32Array, at: number): void {
-    const { frame, spectrum, mel } = this;
+    const { frame, spectrum } = this;
     for (let i = 0; i < FRAME_LENGTH; i++) frame[i] = samples[start + i]! * this.window[i]!;
     frame.fill(0, FRAME_LENGTH);
     this.fft.realTransform(spectrum, frame);
@@ -107,12 +102,31 @@ export class MfccExtractor {
         const im = spectrum[2 * (first + j) + 1]!;
         energy += weights[j]! * (re * re + im * im);
       }
-      mel[band] = Math.log(energy + 1e-10);
+      out[at + band] = energy;
+    }
+  }
+}
+
+const DCT = Float64Array.from({ length: MFCC_DIMS * MEL_BANDS }, (_, index) => {
+  const k = Math.floor(index / MEL_BANDS) + 1;
+  const n = index % MEL_BANDS;
+  return Math.sqrt(2 / MEL_BANDS) * Math.cos((Math.PI * k * (n + 0.5)) / MEL_BANDS);
+});
+
+/** MFCCs (c1…c19) of mel filterbank energies. */
+export function toCepstra(energies: Float32Array): Float32Array {
+  const frames = Math.floor(energies.length / MEL_BANDS);
+  const out = new Float32Array(frames * MFCC_DIMS);
+  const mel = new Float64Array(MEL_BANDS);
+  for (let f = 0; f < frames; f++) {
+    for (let band = 0; band < MEL_BANDS; band++) {
+      mel[band] = Math.log(energies[f * MEL_BANDS + band]! + 1e-10);
     }
     for (let k = 0; k < MFCC_DIMS; k++) {
       let sum = 0;
-      for (let n = 0; n < MEL_BANDS; n++) sum += this.dct[k * MEL_BANDS + n]! * mel[n]!;
-      out[at + k] = sum;
+      for (let n = 0; n < MEL_BANDS; n++) sum += DCT[k * MEL_BANDS + n]! * mel[n]!;
+      out[f * MFCC_DIMS + k] = sum;
     }
   }
+  return out;
 }
