@@ -670,7 +670,7 @@ describe("Azure speech engine: files through real-time recognition (no fast tran
 
     expect(result.segments).toEqual(fakeSegments(5, 2, true));
     expect(new Set(result.segments.map((segment) => segment.speaker))).toEqual(
-      new Set(["Guest-1", "Guest-2"]),
+      new Set(["Speaker 1", "Speaker 2"]),
     );
     expect(contextOf(0).phraseDetection).toMatchObject({ speakerDiarization: { mode: "Anonymous" } });
   });

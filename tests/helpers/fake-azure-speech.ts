@@ -91,7 +91,8 @@ export function fakeSegments(
     segments.push({
       ...times,
       text: fakePhraseText(index),
-      ...(speakers ? { speaker: fakeSpeaker(index) } : {}),
+      // The app names the service's Guest-N ids Speaker N by first appearance (here the same N).
+      ...(speakers ? { speaker: fakeSpeaker(index).replace("Guest-", "Speaker ") } : {}),
     });
   }
   return segments;

@@ -1,3 +1,4 @@
+import { speakerLabel } from "@/lib/domain/speakers";
 import type * as SpeechSdk from "microsoft-cognitiveservices-speech-sdk";
 import { PCM_SAMPLE_RATE } from "@/lib/audio/pcm";
 import type { AzureSpeechConfig } from "@/lib/config";
@@ -73,6 +74,8 @@ export class AzureRecognition {
   private readonly recognizer: SpeechSdk.SpeechRecognizer | SpeechSdk.ConversationTranscriber;
   private readonly connection: SpeechSdk.Connection;
   private readonly watchdog: ReturnType<typeof setInterval>;
+  /** The service's speaker ids (`Guest-1`…) as the app names speakers everywhere: `Speaker 1`…, by first appearance. */
+  private readonly speakerNames = new Map<string, string>();
   private readonly tokenTimer: ReturnType<typeof setInterval> | null = null;
   private resolveDone!: () => void;
   private rejectDone!: (error: unknown) => void;
@@ -233,7 +236,11 @@ export class AzureRecognition {
       end: seconds(result.offset + result.duration),
       text,
     };
-    if (speakerId && speakerId !== "Unknown") segment.speaker = speakerId;
+    if (speakerId && speakerId !== "Unknown") {
+      if (!this.speakerNames.has(speakerId))
+        this.speakerNames.set(speakerId, speakerLabel(this.speakerNames.size + 1));
+      segment.speaker = this.speakerNames.get(speakerId);
+    }
     this.settings.onRecognized(segment, result.language || undefined);
   }
 
