@@ -101,17 +101,25 @@ function processState(): ProcessState {
 
 /**
  * Makes `config` the process's configuration and builds its services (server start-up, tests),
- * closing the previous set. The loaded engine is kept while the speech settings are unchanged.
+ * closing the previous set. The loaded engine is kept while the speech settings are unchanged;
+ * `reuse.engine` (tests) replaces it with one built elsewhere.
  */
-export async function startProcessServices(config: AppConfig): Promise<Services> {
+export async function startProcessServices(
+  config: AppConfig,
+  reuse: { engine?: SpeechEngine } = {},
+): Promise<Services> {
   const previous = holder()[processKey];
   delete holder()[processKey];
-  const keepEngine = previous && JSON.stringify(previous.config.speech) === JSON.stringify(config.speech);
+  const keepEngine =
+    previous !== undefined &&
+    (reuse.engine
+      ? reuse.engine === previous.engine
+      : JSON.stringify(previous.config.speech) === JSON.stringify(config.speech));
   if (previous) await stopState(previous, { closeEngine: !keepEngine });
   setLogLevel(config.logLevel);
   const state: ProcessState = {
     config,
-    engine: keepEngine ? previous.engine : createSpeechEngine(config.speech),
+    engine: keepEngine ? previous.engine : (reuse.engine ?? createSpeechEngine(config.speech)),
     services: null,
   };
   holder()[processKey] = state;

@@ -6,7 +6,7 @@ import { PCM_SAMPLE_RATE } from "@/lib/audio/pcm";
 import { wavHeader } from "@/lib/audio/wav";
 import type { LiveServerMessage, LiveStart } from "@/lib/contract/live";
 import { AppError, toAppError } from "@/lib/domain/errors";
-import type { Segment } from "@/lib/domain/transcript";
+import { transcriptSettings, type Segment } from "@/lib/domain/transcript";
 import { removeAll } from "@/lib/http/multipart";
 import { logger } from "@/lib/log";
 import type { LiveEvent, LiveTranscription } from "@/lib/speech";
@@ -327,13 +327,14 @@ export class LiveSessions {
       throw new AppError("engine_unavailable", `${engine.info.name} does not transcribe live.`);
     }
     const createdAt = new Date().toISOString();
-    const metadata = {
+    const metadata: LiveAudioMetadata = {
       id: createId(),
       transcriptionId: createId(),
       name: `Live ${createdAt.slice(0, 10)} ${createdAt.slice(11, 16).replace(":", "-")}.wav`,
       createdAt,
       language: start.language,
-      diarize: start.diarize,
+      // As for uploads: speaker settings count only with an engine that identifies speakers.
+      ...transcriptSettings(start.diarize && engine.info.diarization, start.speakers),
     };
     this.starting++;
     try {
@@ -345,7 +346,8 @@ export class LiveSessions {
     let session: LiveSession | null = null;
     const transcription = engine.startLive({
       language: start.language,
-      diarize: start.diarize,
+      diarize: metadata.diarize,
+      ...(metadata.speakers !== undefined ? { speakers: metadata.speakers } : {}),
       emit: (event) => session?.emit(event),
     });
     session = new LiveSession(this, owner, metadata, transcription);
@@ -423,7 +425,7 @@ export class LiveSessions {
           language: metadata.language === "auto" ? "en" : metadata.language,
           durationSec,
           engine: engine.info.id,
-          settings: { diarize: metadata.diarize },
+          settings: transcriptSettings(metadata.diarize, metadata.speakers),
           createdAt: metadata.createdAt,
           updatedAt: now,
         })
@@ -439,7 +441,7 @@ export class LiveSessions {
         recordingId: metadata.id,
         title,
         language: metadata.language,
-        settings: { diarize: metadata.diarize },
+        settings: transcriptSettings(metadata.diarize, metadata.speakers),
         createdAt: metadata.createdAt,
       }).catch((error: unknown) => {
         if (!(error instanceof AppError && error.code === "conflict")) throw error;
@@ -487,6 +489,7 @@ export class LiveSessions {
           language: metadata.language,
           transcriptionId: metadata.transcriptionId,
           diarize: metadata.diarize,
+          ...(metadata.speakers !== undefined ? { speakers: metadata.speakers } : {}),
           source: "live",
         },
         wavPath,

@@ -99,6 +99,8 @@ export interface LiveOptions {
   /** BCP-47 locale or `auto`. */
   language: string;
   diarize: boolean;
+  /** How many speakers the stream has, when the user knows (with `diarize`); see {@link TranscribeOptions}. */
+  speakers?: number;
   emit: (event: LiveEvent) => void;
 }
 
