@@ -47,7 +47,7 @@ function speechConfig(overrides: Record<string, string> = {}): OpenAiSpeechConfi
     OPENAI_SPEECH_API_KEY: key,
     ...overrides,
   }).speech;
-  if (speech.provider !== "openai-compatible") throw new Error("expected the openai-compatible provider");
+  if (!("openai" in speech)) throw new Error("expected the openai-compatible provider, configured");
   return speech.openai;
 }
 
