@@ -13,7 +13,7 @@ import type { LiveEvent, LiveTranscription } from "@/lib/speech";
 import type { LiveAudioMetadata } from "@/lib/storage";
 import { createId } from "@/lib/util/ids";
 import type { ServiceContext, Services } from "./context";
-import { queueJob } from "./transcriptions";
+import { ensureEngineConfigured, queueJob } from "./transcriptions";
 
 const BYTES_PER_SAMPLE = 2;
 /** Received audio is appended to storage this often, so at most about this much is ever unsaved. */
@@ -323,6 +323,7 @@ export class LiveSessions {
         `This server takes ${this.config.maxSessions} live session${this.config.maxSessions === 1 ? "" : "s"} at once; try again when one ends.`,
       );
     }
+    ensureEngineConfigured({ services: this.services, owner });
     if (!engine.startLive) {
       throw new AppError("engine_unavailable", `${engine.info.name} does not transcribe live.`);
     }

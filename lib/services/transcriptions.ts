@@ -68,6 +68,7 @@ export async function startTranscription(
   formFields: Record<string, string>,
 ): Promise<StartedTranscription> {
   try {
+    ensureEngineConfigured(context);
     const fields: TranscriptionFields = parseInput(transcriptionFieldsSchema, formFields);
     if (!file) throw new AppError("missing_audio", "No audio was sent. Attach a file in the “audio” field.");
     const { services, owner } = context;
@@ -104,6 +105,19 @@ export async function startTranscription(
   } finally {
     if (file) await removeAll([file.path]);
   }
+}
+
+/**
+ * Refuses work at once (`engine_unavailable`, 503) when the configured speech engine cannot be
+ * used because its settings are missing or malformed: nothing is read or stored.
+ */
+export function ensureEngineConfigured({ services }: ServiceContext): void {
+  const { config, engine } = services;
+  if (!("problem" in config.speech)) return;
+  throw new AppError(
+    "engine_unavailable",
+    `The speech engine (${engine.info.name}) is not configured: ${config.speech.problem.message}. Nothing was stored; fix the setting and restart the server.`,
+  );
 }
 
 /**

@@ -8,6 +8,8 @@ const fixtures = path.resolve(__dirname, "..", "fixtures");
 test("upload a recording and read its transcript", async ({ page }) => {
   await page.goto("/");
   await expect(page.getByTestId("engine-status")).toContainText(/ready/i);
+  // With every service configured there is no banner.
+  await expect(page.getByTestId("service-banner")).toHaveCount(0);
   // The speaker settings follow what the engine can do.
   const health = (await (await page.request.get("/api/health")).json()) as {
     engines: { speech: { diarization: boolean } };

@@ -116,6 +116,8 @@ const health: HealthReport = {
     speech: {
       id: "local-whisper-tiny.en",
       name: "Local Whisper tiny.en",
+      provider: "local",
+      configured: true,
       ready: false,
       state: "loading",
       languages: ["en-US"],
