@@ -132,9 +132,11 @@ export function SettingsSidebar({
           >
             {speakerCountInvalid
               ? `Enter a whole number from 1 to ${MAX_SPEAKERS}, or leave it blank.`
-              : canDiarize
-                ? "Optional. Leave blank to detect automatically."
-                : "Available when the engine can identify speakers."}
+              : !canDiarize
+                ? "Available when the engine can identify speakers."
+                : !diarize && speakers.trim() !== ""
+                  ? "Used when “Identify speakers” is on."
+                  : "Optional. Leave blank to detect automatically."}
           </p>
         </div>
 
