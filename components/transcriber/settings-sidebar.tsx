@@ -37,7 +37,8 @@ export function SettingsSidebar({
   disabled,
 }: SettingsSidebarProps) {
   const engine = health?.engines.speech;
-  const englishOnly = engine ? !engine.multilingual : false;
+  // An engine that is not configured says so in its status; its languages are not known.
+  const englishOnly = engine ? engine.configured && !engine.multilingual : false;
   const canDiarize = engine?.diarization === true;
   const speakerCountInvalid = canDiarize && parseSpeakerCount(speakers) === "invalid";
 
@@ -83,9 +84,11 @@ export function SettingsSidebar({
           description={
             canDiarize
               ? "Label who is speaking in each segment."
-              : engine
-                ? "Not supported by the current engine"
-                : "Checking the engine…"
+              : engine && !engine.configured
+                ? "Not available while the speech engine is not configured"
+                : engine
+                  ? "Not supported by the current engine"
+                  : "Checking the engine…"
           }
         />
 
