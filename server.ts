@@ -11,7 +11,13 @@ import {
   systemContext,
   upgradeContext,
 } from "@/lib/services";
-import { pruneJobs, recoverLiveSessions, runStartupTasks } from "@/lib/services/startup";
+import { runProviderChecks } from "@/lib/services/provider-checks";
+import {
+  logConfigurationProblems,
+  pruneJobs,
+  recoverLiveSessions,
+  runStartupTasks,
+} from "@/lib/services/startup";
 import { exitOnSignals } from "@/lib/util/exit-on-signals";
 import { FolderInUseError } from "@/lib/util/folder-lock";
 
@@ -66,8 +72,9 @@ export async function startServer(options: {
   logger.info("server listening", { url: `http://localhost:${port}`, dev: options.dev });
 
   const started = Date.now();
+  logConfigurationProblems(config);
   const services = startProcessServices(config);
-  if (config.speech.preload) {
+  if (config.speech.preload && !("problem" in config.speech)) {
     const engine = getProcessEngine();
     engine
       .warmUp()
@@ -78,6 +85,8 @@ export async function startServer(options: {
   let liveRecovery: ReturnType<typeof setInterval> | undefined;
   services
     .then(async (built) => {
+      // Once, in the background: /api/health reports the answers and never calls out itself.
+      void runProviderChecks(built);
       await runStartupTasks(built, systemContext(built).owner, { queueOrphans: true });
       housekeeping = setInterval(() => void pruneJobs(built), 6 * 60 * 60 * 1000).unref();
       // Sessions cut by a restart become recordings once their clients can no longer resume them.

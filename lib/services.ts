@@ -6,7 +6,7 @@ import { loadConfig, type AppConfig } from "@/lib/config";
 import { createEmailSender } from "@/lib/email";
 import { RateLimiter } from "@/lib/http/rate-limit";
 import { createJobs } from "@/lib/jobs";
-import { setLogLevel } from "@/lib/log";
+import { logger, setLogLevel } from "@/lib/log";
 import type { ServiceContext, Services } from "@/lib/services/context";
 import { LiveSessions } from "@/lib/services/live-sessions";
 import { getHealth, type HealthReport } from "@/lib/services/health";
@@ -42,6 +42,7 @@ export async function createServices(
     summarizer,
     email: { ...email, limiter: new RateLimiter(config.email.ratePerHour, 60 * 60 * 1000) },
     tempDir: processTempDir(config.dataDir),
+    checks: new Map(),
   };
   return services;
 }
@@ -78,7 +79,15 @@ function holder(): Holder {
 function servicesOf(state: ProcessState): Promise<Services> {
   state.services ??= createServices(state.config, { engine: state.engine })
     .then((services) => {
-      if (state.config.jobs.worker === "in-process") startServicesWorker(services);
+      if (state.config.jobs.worker !== "in-process") return services;
+      if ("problem" in state.config.speech) {
+        // Its jobs would only fail: they wait in the queue until the engine is configured.
+        logger.warn("no transcription jobs are run: the speech engine is not configured", {
+          problem: state.config.speech.problem.message,
+        });
+      } else {
+        startServicesWorker(services);
+      }
       return services;
     })
     .catch((error: unknown) => {
@@ -101,17 +110,25 @@ function processState(): ProcessState {
 
 /**
  * Makes `config` the process's configuration and builds its services (server start-up, tests),
- * closing the previous set. The loaded engine is kept while the speech settings are unchanged.
+ * closing the previous set. The loaded engine is kept while the speech settings are unchanged;
+ * `reuse.engine` (tests) replaces it with one built elsewhere.
  */
-export async function startProcessServices(config: AppConfig): Promise<Services> {
+export async function startProcessServices(
+  config: AppConfig,
+  reuse: { engine?: SpeechEngine } = {},
+): Promise<Services> {
   const previous = holder()[processKey];
   delete holder()[processKey];
-  const keepEngine = previous && JSON.stringify(previous.config.speech) === JSON.stringify(config.speech);
+  const keepEngine =
+    previous !== undefined &&
+    (reuse.engine
+      ? reuse.engine === previous.engine
+      : JSON.stringify(previous.config.speech) === JSON.stringify(config.speech));
   if (previous) await stopState(previous, { closeEngine: !keepEngine });
   setLogLevel(config.logLevel);
   const state: ProcessState = {
     config,
-    engine: keepEngine ? previous.engine : createSpeechEngine(config.speech),
+    engine: keepEngine ? previous.engine : (reuse.engine ?? createSpeechEngine(config.speech)),
     services: null,
   };
   holder()[processKey] = state;

@@ -24,7 +24,11 @@ export function workerStorageProblem(config: AppConfig): string | null {
 
 async function main() {
   const config = loadConfig();
-  const problem = workerStorageProblem(config);
+  const problem =
+    workerStorageProblem(config) ??
+    ("problem" in config.speech
+      ? `The speech engine is not configured: ${config.speech.problem.message}.`
+      : null);
   if (problem) {
     logger.error("worker not started", { error: problem });
     process.exit(2);

@@ -5,6 +5,7 @@ import { usePathname } from "next/navigation";
 import { useSharedHealth } from "@/components/shared/use-shared-health";
 import { cn, focusRing } from "@/components/ui/cn";
 import { LogoMark } from "@/components/ui/icons";
+import { ServiceBanner } from "./service-banner";
 import { ThemeToggle } from "./theme-toggle";
 
 interface NavLink {
@@ -27,7 +28,8 @@ const headerRing = cn(focusRing, "focus-visible:ring-offset-zinc-50 dark:focus-v
 
 export function SiteHeader() {
   const pathname = usePathname();
-  // Fetched once in the browser; the header renders without it and adds the link when known.
+  // Fetched once in the browser; the header renders without it and adds the link and any
+  // service problems when known.
   const health = useSharedHealth();
   const shown = health?.email?.outbox ? [...links, outboxLink] : links;
   return (
@@ -79,6 +81,7 @@ export function SiteHeader() {
           <ThemeToggle />
         </div>
       </div>
+      <ServiceBanner health={health} />
     </header>
   );
 }

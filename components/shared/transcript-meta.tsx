@@ -1,4 +1,5 @@
 import type { Transcript } from "@/lib/contract";
+import { describeSpeakerSetting } from "@/lib/domain/speakers";
 import { formatDateTime, formatDuration, formatElapsed } from "./format";
 import { languageName } from "./languages";
 
@@ -25,6 +26,9 @@ export function TranscriptMeta({
   if (transcript.language) items.push(["Language", languageName(transcript.language)]);
   if (transcript.engine) items.push(["Engine", engineName ?? transcript.engine]);
   if (processingMs !== undefined && processingMs > 0) items.push(["Processing", formatElapsed(processingMs)]);
+  if (transcript.settings.diarize) {
+    items.push(["Speaker identification", describeSpeakerSetting(transcript.settings)]);
+  }
   if (speakers > 0) items.push(["Speakers", String(speakers)]);
   if (items.length === 0) return null;
 

@@ -17,6 +17,7 @@ function describe({ health, unreachable }: EngineStatusProps): {
       : { tone: "neutral", pulse: true, text: "Checking speech engine…" };
   }
   const engine = health.engines.speech;
+  if (!engine.configured) return { tone: "danger", pulse: false, text: `${engine.name} · not configured` };
   if (engine.ready) return { tone: "success", pulse: false, text: `${engine.name} · ready` };
   if (engine.error) return { tone: "danger", pulse: false, text: `${engine.name} · unavailable` };
   return { tone: "warning", pulse: true, text: `${engine.name} · loading…` };
@@ -41,9 +42,9 @@ export function EngineStatus(props: EngineStatusProps) {
       {engine?.error && !engine.ready ? (
         <p className="mt-1.5 text-xs leading-snug text-rose-700 dark:text-rose-300">{engine.error}</p>
       ) : null}
-      {props.health?.status === "degraded" && engine?.ready ? (
+      {props.health && !props.health.storage.ready && engine?.ready ? (
         <p className="mt-1.5 text-xs leading-snug text-amber-800 dark:text-amber-300">
-          Some services report problems; saving may be affected.
+          Storage does not answer; saving may be affected.
         </p>
       ) : null}
     </div>

@@ -1,11 +1,13 @@
-import type { HealthReport } from "@/lib/contract";
+import { MAX_SPEAKERS, type HealthReport } from "@/lib/contract";
 import type { LanguageOption } from "@/components/shared/languages";
 import { Card, CardHeader } from "@/components/ui/card";
+import { cn, focusRing } from "@/components/ui/cn";
 import { SettingsIcon } from "@/components/ui/icons";
 import { Kbd } from "@/components/ui/kbd";
 import { Select } from "@/components/ui/select";
 import { Switch } from "@/components/ui/switch";
 import { EngineStatus } from "./engine-status";
+import { parseSpeakerCount } from "./speaker-count";
 
 export interface SettingsSidebarProps {
   health: HealthReport | null;
@@ -15,6 +17,9 @@ export interface SettingsSidebarProps {
   onLanguageChange: (language: string) => void;
   diarize: boolean;
   onDiarizeChange: (diarize: boolean) => void;
+  /** The "Number of speakers" field as typed (blank: detect automatically). */
+  speakers: string;
+  onSpeakersChange: (speakers: string) => void;
   /** Settings are locked while a transcription is running. */
   disabled: boolean;
 }
@@ -27,11 +32,15 @@ export function SettingsSidebar({
   onLanguageChange,
   diarize,
   onDiarizeChange,
+  speakers,
+  onSpeakersChange,
   disabled,
 }: SettingsSidebarProps) {
   const engine = health?.engines.speech;
-  const englishOnly = engine ? !engine.multilingual : false;
+  // An engine that is not configured says so in its status; its languages are not known.
+  const englishOnly = engine ? engine.configured && !engine.multilingual : false;
   const canDiarize = engine?.diarization === true;
+  const speakerCountInvalid = canDiarize && parseSpeakerCount(speakers) === "invalid";
 
   return (
     <Card aria-labelledby="settings-heading">
@@ -75,11 +84,64 @@ export function SettingsSidebar({
           description={
             canDiarize
               ? "Label who is speaking in each segment."
-              : engine
-                ? "Not supported by the current engine"
-                : "Checking the engine…"
+              : engine && !engine.configured
+                ? "Not available while the speech engine is not configured"
+                : engine
+                  ? "Not supported by the current engine"
+                  : "Checking the engine…"
           }
         />
+
+        <div>
+          <div className="flex items-center justify-between gap-4">
+            <label
+              htmlFor="speakers"
+              className={cn(
+                "text-sm font-medium text-zinc-900 dark:text-zinc-100",
+                disabled || !canDiarize ? "cursor-not-allowed" : undefined,
+              )}
+            >
+              Number of speakers
+            </label>
+            <input
+              id="speakers"
+              name="speakers"
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={MAX_SPEAKERS}
+              step={1}
+              placeholder="Auto"
+              value={speakers}
+              onChange={(event) => onSpeakersChange(event.target.value)}
+              disabled={disabled || !canDiarize}
+              aria-invalid={speakerCountInvalid || undefined}
+              aria-describedby="speakers-description"
+              className={cn(
+                "h-9 w-20 rounded-lg border bg-white px-3 text-right text-sm tabular-nums text-zinc-900 shadow-sm transition-colors placeholder:text-zinc-500 hover:border-zinc-400 disabled:cursor-not-allowed disabled:opacity-60 dark:bg-zinc-800 dark:text-zinc-100 dark:placeholder:text-zinc-400 dark:hover:border-zinc-600",
+                speakerCountInvalid
+                  ? "border-rose-500 dark:border-rose-400"
+                  : "border-zinc-300 dark:border-zinc-700",
+                focusRing,
+              )}
+            />
+          </div>
+          <p
+            id="speakers-description"
+            className={cn(
+              "mt-1.5 text-[13px] leading-snug",
+              speakerCountInvalid ? "text-rose-700 dark:text-rose-300" : "text-zinc-600 dark:text-zinc-400",
+            )}
+          >
+            {speakerCountInvalid
+              ? `Enter a whole number from 1 to ${MAX_SPEAKERS}, or leave it blank.`
+              : !canDiarize
+                ? "Available when the engine can identify speakers."
+                : !diarize && speakers.trim() !== ""
+                  ? "Used when “Identify speakers” is on."
+                  : "Optional. Leave blank to detect automatically."}
+          </p>
+        </div>
 
         <div className="border-t border-zinc-200 pt-5 dark:border-zinc-800">
           <h3 className="text-[11px] font-medium uppercase tracking-wider text-zinc-600 dark:text-zinc-400">

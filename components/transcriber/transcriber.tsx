@@ -16,6 +16,7 @@ import { LivePanel } from "./live-panel";
 import { LiveTranscript } from "./live-transcript";
 import { Recorder } from "./recorder";
 import { SettingsSidebar } from "./settings-sidebar";
+import { parseSpeakerCount } from "./speaker-count";
 import { TranscriptPlaceholder } from "./transcript-placeholder";
 import { TranscriptSession } from "./transcript-session";
 import { UploadDropzone } from "./upload-dropzone";
@@ -47,6 +48,7 @@ export function Transcriber() {
 
   const [languageChoice, setLanguageChoice] = useState<string | null>(null);
   const [diarizeChoice, setDiarizeChoice] = useState(false);
+  const [speakersText, setSpeakersText] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [toast, setToast] = useState<ToastMessage | null>(null);
   const unsavedEditsRef = useRef(false);
@@ -58,6 +60,14 @@ export function Transcriber() {
       ? languageChoice
       : (languageOptions[0]?.value ?? "en-US");
   const diarize = diarizeChoice && engine?.diarization === true;
+  const speakerCount = parseSpeakerCount(speakersText);
+  // A count that is blank or not valid leaves the number to the engine.
+  const speakers = diarize && typeof speakerCount === "number" ? speakerCount : undefined;
+  const onSpeakersChange = useCallback((text: string) => {
+    setSpeakersText(text);
+    // Saying how many speakers there are asks for them to be identified.
+    if (typeof parseSpeakerCount(text) === "number") setDiarizeChoice(true);
+  }, []);
 
   const jobs = useJobs();
   const [focusKey, setFocusKey] = useState<string | null>(null);
@@ -128,7 +138,13 @@ export function Transcriber() {
       description: `“${saved.title || "Transcript"}” is in your library, ready to edit.`,
     });
   }, []);
-  const live = useLiveSession({ language, diarize, onTranscript: onLiveTranscript, onError: setError });
+  const live = useLiveSession({
+    language,
+    diarize,
+    speakers,
+    onTranscript: onLiveTranscript,
+    onError: setError,
+  });
   const liveActive =
     live.status === "connecting" ||
     live.status === "live" ||
@@ -151,13 +167,18 @@ export function Transcriber() {
   const submit = useCallback(
     (files: File[], source: AudioSource) => {
       dismissLive();
-      const added = jobs.add(files, { language, diarize }, source, maxBytes);
+      const added = jobs.add(
+        files,
+        { language, diarize, ...(speakers !== undefined ? { speakers } : {}) },
+        source,
+        maxBytes,
+      );
       setToast(null);
       const first = added.find((row) => row.status !== "failed");
       // Unsaved edits keep the editor; the new jobs wait in the list until the user opens them.
       if (first && !unsavedEditsRef.current) setFocusKey(first.key);
     },
-    [jobs, maxBytes, language, diarize, dismissLive],
+    [jobs, maxBytes, language, diarize, speakers, dismissLive],
   );
 
   const onUpload = useCallback((files: File[]) => submit(files, "upload"), [submit]);
@@ -215,6 +236,8 @@ export function Transcriber() {
             onLanguageChange={setLanguageChoice}
             diarize={diarize}
             onDiarizeChange={setDiarizeChoice}
+            speakers={speakersText}
+            onSpeakersChange={onSpeakersChange}
             disabled={false}
           />
         </aside>

@@ -10,7 +10,10 @@ export interface HealthState {
   unreachable: boolean;
 }
 
-/** Loads /api/health and keeps polling until the speech engine reports ready. */
+/**
+ * Loads /api/health and keeps polling until the speech engine reports ready, or that it is not
+ * configured (settings are read at start-up: polling would not change that).
+ */
 export function useHealth(intervalMs = 2000): HealthState {
   const [state, setState] = useState<HealthState>({ health: null, unreachable: false });
 
@@ -23,7 +26,7 @@ export function useHealth(intervalMs = 2000): HealthState {
       try {
         const health = await fetchHealth(controller.signal);
         setState({ health, unreachable: false });
-        done = health.engines.speech.ready;
+        done = health.engines.speech.ready || !health.engines.speech.configured;
       } catch {
         if (controller.signal.aborted) return;
         setState((previous) => ({ ...previous, unreachable: true }));

@@ -39,6 +39,8 @@ export type LiveStatus = "idle" | "connecting" | "live" | "reconnecting" | "stop
 export interface LiveSessionOptions {
   language: string;
   diarize: boolean;
+  /** How many speakers there are (with `diarize`); absent: detect. */
+  speakers?: number;
   /** The saved transcript, loaded once the server has saved the session. */
   onTranscript: (transcript: Transcript) => void;
   /** Called with every message that ends a session (the hook's `error` holds it too). */
@@ -159,7 +161,7 @@ class LiveRun {
 
   constructor(
     private readonly capture: Capture,
-    private readonly settings: { language: string; diarize: boolean },
+    private readonly settings: { language: string; diarize: boolean; speakers?: number },
     private readonly events: RunEvents,
   ) {}
 
@@ -559,10 +561,10 @@ export function useLiveSession(options: LiveSessionOptions): LiveSession {
       return;
     }
 
-    const { language, diarize } = optionsRef.current;
+    const { language, diarize, speakers } = optionsRef.current;
     const run: LiveRun = new LiveRun(
       capture,
-      { language, diarize },
+      { language, diarize, speakers },
       {
         status: (next) => {
           if (runRef.current !== run) return;

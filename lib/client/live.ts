@@ -28,13 +28,14 @@ export function liveSocketUrl(location: Pick<Location, "protocol" | "host">): st
 
 /** The `start` frame: a new session, or with `resume` the continuation of a dropped one. */
 export function createStartMessage(
-  settings: { language: string; diarize: boolean },
+  settings: { language: string; diarize: boolean; speakers?: number },
   resume?: { sessionId: string; offset: number },
 ): LiveStart {
   return {
     type: "start",
     language: settings.language,
     diarize: settings.diarize,
+    ...(settings.diarize && settings.speakers !== undefined ? { speakers: settings.speakers } : {}),
     sampleRate: LIVE_SAMPLE_RATE,
     encoding: "pcm_s16le",
     ...(resume ? { resume } : {}),

@@ -101,6 +101,8 @@ export function submitAudio(
     const form = new FormData();
     form.append("language", settings.language);
     form.append("diarize", settings.diarize ? "true" : "false");
+    if (settings.diarize && settings.speakers !== undefined)
+      form.append("speakers", String(settings.speakers));
     form.append(audioField, file, file.name);
 
     xhr.open("POST", "/api/transcriptions");

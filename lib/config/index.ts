@@ -6,6 +6,9 @@ const booleanish = z
   .enum(["true", "false", "1", "0", "yes", "no"])
   .transform((value) => value === "true" || value === "1" || value === "yes");
 
+/** A base URL of an HTTP service. */
+const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" });
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -53,7 +56,7 @@ const envSchema = z.object({
         .max(10),
     )
     .default(["en-US", "de-DE", "fr-FR", "es-ES"]),
-  OPENAI_SPEECH_BASE_URL: z.url().optional(),
+  OPENAI_SPEECH_BASE_URL: httpUrl.optional(),
   OPENAI_SPEECH_MODEL: z.string().min(1).optional(),
   OPENAI_SPEECH_API_KEY: z.string().min(1).optional(),
   OPENAI_SPEECH_MAX_MB: z.coerce.number().min(0.05).max(1000).default(25),
@@ -121,12 +124,12 @@ const envSchema = z.object({
   SUMMARY_CHUNK_CHARS: z.coerce.number().int().min(1000).max(1_000_000).default(12_000),
   SUMMARY_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   SUMMARY_TIMEOUT_SEC: z.coerce.number().min(5).max(3600).default(120),
-  AZURE_OPENAI_ENDPOINT: z.url().optional(),
+  AZURE_OPENAI_ENDPOINT: httpUrl.optional(),
   AZURE_OPENAI_API_KEY: z.string().min(1).optional(),
   AZURE_OPENAI_DEPLOYMENT: z.string().min(1).optional(),
   AZURE_OPENAI_API_VERSION: z.string().min(1).default("2024-10-21"),
   AZURE_OPENAI_USE_ENTRA_ID: booleanish.default(false),
-  OPENAI_BASE_URL: z.url().optional(),
+  OPENAI_BASE_URL: httpUrl.optional(),
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_MODEL: z.string().min(1).optional(),
   EMAIL_PROVIDER: z.enum(["outbox", "smtp", "resend"]).default("outbox"),
@@ -139,7 +142,7 @@ const envSchema = z.object({
   SMTP_PASSWORD: z.string().min(1).optional(),
   SMTP_REQUIRE_TLS: booleanish.default(false),
   RESEND_API_KEY: z.string().min(1).optional(),
-  RESEND_BASE_URL: z.url().optional(),
+  RESEND_BASE_URL: httpUrl.optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
@@ -192,7 +195,20 @@ export type SpeechConfig = {
   | { provider: "local" | "fake" }
   | { provider: "azure"; azure: AzureSpeechConfig }
   | { provider: "openai-compatible"; openai: OpenAiSpeechConfig }
+  /** A cloud engine chosen without usable settings: the server starts and reports it. */
+  | { provider: "azure" | "openai-compatible"; problem: ProviderProblem }
 );
+
+/**
+ * A cloud provider the configuration chose but cannot use, because settings are missing or
+ * malformed. The server starts without it: `/api/health` and the page name the problem.
+ */
+export interface ProviderProblem {
+  /** What to set or fix, naming the variables; never holds a value. */
+  message: string;
+  /** The variables at fault. */
+  variables: string[];
+}
 
 /** Durable jobs: records in a table, messages on a queue of the storage account, and workers. */
 export interface JobsConfig {
@@ -233,7 +249,35 @@ export type EmailConfig = { from: string; ratePerHour: number } & (
       };
     }
   | { provider: "resend"; resend: { apiKey: string; baseUrl?: string } }
+  /** A sender chosen without usable settings: messages are refused, the server says why. */
+  | { provider: "smtp" | "resend"; problem: ProviderProblem }
 );
+
+/** The summariser: local, or a chat model (Azure OpenAI, any OpenAI-compatible endpoint). */
+export type SummaryConfig =
+  | { provider: "local"; chunkChars: number }
+  | {
+      provider: "azure-openai";
+      endpoint: string;
+      deployment: string;
+      apiVersion: string;
+      apiKey?: string;
+      useEntraId: boolean;
+      chunkChars: number;
+      maxRetries: number;
+      timeoutMs: number;
+    }
+  | {
+      provider: "openai-compatible";
+      baseUrl: string;
+      model: string;
+      apiKey?: string;
+      chunkChars: number;
+      maxRetries: number;
+      timeoutMs: number;
+    }
+  /** A cloud summariser chosen without usable settings: summaries are refused, the server says why. */
+  | { provider: "azure-openai" | "openai-compatible"; problem: ProviderProblem };
 
 /** How an Azure Storage account is reached. */
 export type AzureStorageCredential =
@@ -288,28 +332,7 @@ export interface AppConfig {
   };
   jobs: JobsConfig;
   live: LiveConfig;
-  summary:
-    | { provider: "local"; chunkChars: number }
-    | {
-        provider: "azure-openai";
-        endpoint: string;
-        deployment: string;
-        apiVersion: string;
-        apiKey?: string;
-        useEntraId: boolean;
-        chunkChars: number;
-        maxRetries: number;
-        timeoutMs: number;
-      }
-    | {
-        provider: "openai-compatible";
-        baseUrl: string;
-        model: string;
-        apiKey?: string;
-        chunkChars: number;
-        maxRetries: number;
-        timeoutMs: number;
-      };
+  summary: SummaryConfig;
   email: EmailConfig;
   storage: StorageConfig;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
@@ -323,27 +346,72 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Variables of the optional cloud providers (speech, summary, e-mail). A malformed one belongs to
+ * the provider that uses it: when that provider is chosen, the server starts and reports it
+ * (see {@link ProviderProblem}); when no chosen provider uses it, it fails the start like any other.
+ */
+const PROVIDER_VARIABLES: ReadonlySet<string> = new Set([
+  "AZURE_SPEECH_KEY",
+  "AZURE_SPEECH_REGION",
+  "AZURE_SPEECH_ENDPOINT",
+  "AZURE_SPEECH_USE_ENTRA_ID",
+  "AZURE_SPEECH_RESOURCE_ID",
+  "AZURE_SPEECH_PROFANITY",
+  "AZURE_SPEECH_AUTO_LANGUAGES",
+  "OPENAI_SPEECH_BASE_URL",
+  "OPENAI_SPEECH_MODEL",
+  "OPENAI_SPEECH_API_KEY",
+  "OPENAI_SPEECH_MAX_MB",
+  "AZURE_OPENAI_SPEECH_DEPLOYMENT",
+  "AZURE_OPENAI_ENDPOINT",
+  "AZURE_OPENAI_API_KEY",
+  "AZURE_OPENAI_DEPLOYMENT",
+  "AZURE_OPENAI_API_VERSION",
+  "AZURE_OPENAI_USE_ENTRA_ID",
+  "OPENAI_BASE_URL",
+  "OPENAI_API_KEY",
+  "OPENAI_MODEL",
+  "SMTP_HOST",
+  "SMTP_PORT",
+  "SMTP_SECURE",
+  "SMTP_USER",
+  "SMTP_PASSWORD",
+  "SMTP_REQUIRE_TLS",
+  "RESEND_API_KEY",
+  "RESEND_BASE_URL",
+]);
+
 /** Parses a raw environment into an {@link AppConfig}. Pure: used by tests and by {@link loadConfig}. */
 export function parseConfig(env: Record<string, string | undefined>, cwd = process.cwd()): AppConfig {
   const cleaned = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
   );
-  const result = envSchema.safeParse(cleaned);
-  if (!result.success) {
-    const problems = result.error.issues
-      .map((issue) => `${issue.path.join(".")}: ${issue.message}`)
-      .join("; ");
-    throw new ConfigError(`Invalid configuration: ${problems}`);
+  const first = envSchema.safeParse(cleaned);
+  const malformed = new Map<string, string>();
+  if (!first.success) {
+    const issues = first.error.issues.map((issue) => ({
+      name: String(issue.path[0] ?? ""),
+      text: `${issue.path.join(".")}: ${issue.message}`,
+    }));
+    if (issues.some((issue) => !PROVIDER_VARIABLES.has(issue.name))) {
+      throw new ConfigError(`Invalid configuration: ${issues.map((issue) => issue.text).join("; ")}`);
+    }
+    for (const issue of issues) if (!malformed.has(issue.name)) malformed.set(issue.name, issue.text);
   }
-  const e = result.data;
-  return {
-    summary: summaryConfig(e),
-    email: emailConfig(e, cwd),
+  // Each variable is checked on its own, so without the malformed ones the rest parses.
+  const e = first.success
+    ? first.data
+    : envSchema.parse(Object.fromEntries(Object.entries(cleaned).filter(([name]) => !malformed.has(name))));
+  const settings = new ProviderSettings(e, malformed);
+  const config: AppConfig = {
+    summary: summaryConfig(e, settings),
+    email: emailConfig(e, cwd, settings),
     env: e.NODE_ENV,
     server: { port: e.PORT, host: e.HOST, trustProxy: e.TRUST_PROXY },
     dataDir: path.resolve(cwd, e.DATA_DIR),
     modelDir: path.resolve(cwd, e.MODEL_DIR),
-    speech: speechConfig(e, cwd),
+    speech: speechConfig(e, cwd, settings),
     audio: {
       ffmpegPath: e.FFMPEG_PATH,
       maxUploadBytes: Math.round(e.UPLOAD_MAX_MB * 1024 * 1024),
@@ -365,62 +433,184 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     storage: storageConfig(e, cwd),
     logLevel: e.LOG_LEVEL,
   };
+  const unclaimed = settings.unclaimed();
+  if (unclaimed.length > 0) throw new ConfigError(`Invalid configuration: ${unclaimed.join("; ")}`);
+  return config;
 }
 
 type Env = z.infer<typeof envSchema>;
 
-function summaryConfig(e: Env): AppConfig["summary"] {
+/**
+ * What is wrong with the settings of the chosen providers: each provider checks the variables it
+ * uses, and takes the malformed ones among them as its own problems.
+ */
+class ProviderSettings {
+  private readonly claimed = new Set<string>();
+
+  constructor(
+    private readonly env: Env,
+    private readonly malformed: ReadonlyMap<string, string>,
+  ) {}
+
+  /** Whether a variable was set (malformed counts as set: it is reported as malformed, not missing). */
+  given(name: keyof Env): boolean {
+    return this.env[name] !== undefined || this.malformed.has(name);
+  }
+
+  /**
+   * Starts checking one provider: `uses` are its variables (their malformed values become its
+   * problems). Add missing settings and other faults with {@link ProviderCheck.fault}.
+   */
+  check(uses: Array<keyof Env>): ProviderCheck {
+    const faults: Array<{ message: string; variables: string[] }> = [];
+    const malformed = uses.filter((name) => this.malformed.has(name));
+    for (const name of malformed) this.claimed.add(name);
+    return {
+      fault: (message, variables) => faults.push({ message, variables }),
+      problem: () => {
+        const all = [
+          ...faults,
+          ...malformed.map((name) => ({ message: this.malformed.get(name)!, variables: [name] })),
+        ];
+        if (all.length === 0) return null;
+        return {
+          message: all.map((fault) => fault.message).join("; "),
+          variables: [...new Set(all.flatMap((fault) => fault.variables))],
+        };
+      },
+    };
+  }
+
+  /** Malformed variables no chosen provider uses. */
+  unclaimed(): string[] {
+    return [...this.malformed].filter(([name]) => !this.claimed.has(name)).map(([, text]) => text);
+  }
+}
+
+interface ProviderCheck {
+  fault(message: string, variables: string[]): void;
+  problem(): ProviderProblem | null;
+}
+
+/**
+ * Keys of Azure AI services resources (Speech, Azure OpenAI): 32 hexadecimal characters, or the
+ * 84 letters and digits of the newer format.
+ */
+const AZURE_KEY = /^(?:[0-9a-f]{32}|[0-9a-z]{84})$/i;
+
+/**
+ * Whether a key sent to `endpoint` (none: Azure AI Speech's regional endpoint) must look like an
+ * Azure key. Containers, gateways of one's own and test doubles take keys of their own.
+ */
+function isAzureHosted(endpoint: string | undefined): boolean {
+  if (!endpoint) return true;
+  const host = new URL(endpoint).hostname.toLowerCase();
+  return /(^|\.)(azure\.com|microsoft\.com|azure\.cn|azure\.us)$/.test(host);
+}
+
+function checkAzureKey(check: ProviderCheck, name: string, key: string | undefined, endpoint?: string) {
+  if (key !== undefined && isAzureHosted(endpoint) && !AZURE_KEY.test(key)) {
+    check.fault(
+      `${name} is not an Azure AI services key (32 hexadecimal characters, or 84 letters and digits: Key 1 or Key 2 of the resource's Keys and Endpoint page)`,
+      [name],
+    );
+  }
+}
+
+function summaryConfig(e: Env, settings: ProviderSettings): SummaryConfig {
   const common = {
     chunkChars: e.SUMMARY_CHUNK_CHARS,
     maxRetries: e.SUMMARY_MAX_RETRIES,
     timeoutMs: e.SUMMARY_TIMEOUT_SEC * 1000,
   };
-  if (e.SUMMARY_PROVIDER === "azure-openai") {
-    if (!e.AZURE_OPENAI_ENDPOINT || !e.AZURE_OPENAI_DEPLOYMENT) {
-      throw new ConfigError(
-        "Invalid configuration: SUMMARY_PROVIDER=azure-openai needs AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_DEPLOYMENT",
+  const provider = e.SUMMARY_PROVIDER;
+  switch (provider) {
+    case "local":
+      return { provider, chunkChars: e.SUMMARY_CHUNK_CHARS };
+    case "azure-openai": {
+      const check = settings.check([
+        "AZURE_OPENAI_ENDPOINT",
+        "AZURE_OPENAI_DEPLOYMENT",
+        "AZURE_OPENAI_API_VERSION",
+        "AZURE_OPENAI_API_KEY",
+        "AZURE_OPENAI_USE_ENTRA_ID",
+      ]);
+      const missing = (["AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_DEPLOYMENT"] as const).filter(
+        (name) => !settings.given(name),
       );
+      if (missing.length > 0) {
+        check.fault(`SUMMARY_PROVIDER=azure-openai needs ${missing.join(" and ")}`, missing);
+      }
+      if (!settings.given("AZURE_OPENAI_API_KEY") && !e.AZURE_OPENAI_USE_ENTRA_ID) {
+        check.fault(
+          "SUMMARY_PROVIDER=azure-openai needs AZURE_OPENAI_API_KEY or AZURE_OPENAI_USE_ENTRA_ID=true",
+          ["AZURE_OPENAI_API_KEY"],
+        );
+      }
+      if (!e.AZURE_OPENAI_USE_ENTRA_ID && e.AZURE_OPENAI_ENDPOINT) {
+        checkAzureKey(check, "AZURE_OPENAI_API_KEY", e.AZURE_OPENAI_API_KEY, e.AZURE_OPENAI_ENDPOINT);
+      }
+      const problem = check.problem();
+      if (problem || !e.AZURE_OPENAI_ENDPOINT || !e.AZURE_OPENAI_DEPLOYMENT) {
+        return { provider, problem: problem ?? impossible() };
+      }
+      return {
+        provider,
+        endpoint: e.AZURE_OPENAI_ENDPOINT,
+        deployment: e.AZURE_OPENAI_DEPLOYMENT,
+        apiVersion: e.AZURE_OPENAI_API_VERSION,
+        apiKey: e.AZURE_OPENAI_API_KEY,
+        useEntraId: e.AZURE_OPENAI_USE_ENTRA_ID,
+        ...common,
+      };
     }
-    if (!e.AZURE_OPENAI_API_KEY && !e.AZURE_OPENAI_USE_ENTRA_ID) {
-      throw new ConfigError(
-        "Invalid configuration: set AZURE_OPENAI_API_KEY or AZURE_OPENAI_USE_ENTRA_ID=true",
-      );
+    case "openai-compatible": {
+      const check = settings.check(["OPENAI_BASE_URL", "OPENAI_MODEL", "OPENAI_API_KEY"]);
+      const missing = (["OPENAI_BASE_URL", "OPENAI_MODEL"] as const).filter((name) => !settings.given(name));
+      if (missing.length > 0) {
+        check.fault(`SUMMARY_PROVIDER=openai-compatible needs ${missing.join(" and ")}`, missing);
+      }
+      const problem = check.problem();
+      if (problem || !e.OPENAI_BASE_URL || !e.OPENAI_MODEL)
+        return { provider, problem: problem ?? impossible() };
+      return {
+        provider,
+        baseUrl: e.OPENAI_BASE_URL,
+        model: e.OPENAI_MODEL,
+        apiKey: e.OPENAI_API_KEY,
+        ...common,
+      };
     }
-    return {
-      provider: "azure-openai",
-      endpoint: e.AZURE_OPENAI_ENDPOINT,
-      deployment: e.AZURE_OPENAI_DEPLOYMENT,
-      apiVersion: e.AZURE_OPENAI_API_VERSION,
-      apiKey: e.AZURE_OPENAI_API_KEY,
-      useEntraId: e.AZURE_OPENAI_USE_ENTRA_ID,
-      ...common,
-    };
+    default: {
+      const unknown: never = provider;
+      throw new ConfigError(`Invalid configuration: unknown SUMMARY_PROVIDER ${String(unknown)}`);
+    }
   }
-  if (e.SUMMARY_PROVIDER === "openai-compatible") {
-    if (!e.OPENAI_BASE_URL || !e.OPENAI_MODEL) {
-      throw new ConfigError(
-        "Invalid configuration: SUMMARY_PROVIDER=openai-compatible needs OPENAI_BASE_URL and OPENAI_MODEL",
-      );
-    }
-    return {
-      provider: "openai-compatible",
-      baseUrl: e.OPENAI_BASE_URL,
-      model: e.OPENAI_MODEL,
-      apiKey: e.OPENAI_API_KEY,
-      ...common,
-    };
-  }
-  return { provider: "local", chunkChars: e.SUMMARY_CHUNK_CHARS };
 }
 
-function emailConfig(e: Env, cwd: string): EmailConfig {
+/** For the type checker: a provider without a problem has every setting it needs. */
+function impossible(): never {
+  throw new Error("a provider without a problem lacks a setting");
+}
+
+function emailConfig(e: Env, cwd: string, settings: ProviderSettings): EmailConfig {
   const base = { from: e.EMAIL_FROM, ratePerHour: e.EMAIL_RATE_LIMIT_PER_HOUR };
   const provider = e.EMAIL_PROVIDER;
   switch (provider) {
     case "outbox":
       return { ...base, provider, outboxDir: path.resolve(cwd, e.DATA_DIR, "outbox") };
-    case "smtp":
-      if (!e.SMTP_HOST) throw new ConfigError("Invalid configuration: EMAIL_PROVIDER=smtp needs SMTP_HOST");
+    case "smtp": {
+      const check = settings.check([
+        "SMTP_HOST",
+        "SMTP_PORT",
+        "SMTP_SECURE",
+        "SMTP_REQUIRE_TLS",
+        "SMTP_USER",
+        "SMTP_PASSWORD",
+      ]);
+      if (!settings.given("SMTP_HOST")) check.fault("EMAIL_PROVIDER=smtp needs SMTP_HOST", ["SMTP_HOST"]);
+      const problem = check.problem();
+      if (problem || !e.SMTP_HOST) return { ...base, provider, problem: problem ?? impossible() };
       return {
         ...base,
         provider,
@@ -433,10 +623,16 @@ function emailConfig(e: Env, cwd: string): EmailConfig {
           password: e.SMTP_PASSWORD,
         },
       };
-    case "resend":
-      if (!e.RESEND_API_KEY)
-        throw new ConfigError("Invalid configuration: EMAIL_PROVIDER=resend needs RESEND_API_KEY");
+    }
+    case "resend": {
+      const check = settings.check(["RESEND_API_KEY", "RESEND_BASE_URL"]);
+      if (!settings.given("RESEND_API_KEY")) {
+        check.fault("EMAIL_PROVIDER=resend needs RESEND_API_KEY", ["RESEND_API_KEY"]);
+      }
+      const problem = check.problem();
+      if (problem || !e.RESEND_API_KEY) return { ...base, provider, problem: problem ?? impossible() };
       return { ...base, provider, resend: { apiKey: e.RESEND_API_KEY, baseUrl: e.RESEND_BASE_URL } };
+    }
     default: {
       const unknown: never = provider;
       throw new ConfigError(`Invalid configuration: unknown EMAIL_PROVIDER ${String(unknown)}`);
@@ -444,7 +640,7 @@ function emailConfig(e: Env, cwd: string): EmailConfig {
   }
 }
 
-function speechConfig(e: Env, cwd: string): SpeechConfig {
+function speechConfig(e: Env, cwd: string, settings: ProviderSettings): SpeechConfig {
   const base = {
     modelDir: path.resolve(cwd, e.MODEL_DIR),
     threads: e.SPEECH_THREADS,
@@ -464,22 +660,44 @@ function speechConfig(e: Env, cwd: string): SpeechConfig {
       }
       return { ...base, provider };
     case "azure": {
+      const check = settings.check([
+        "AZURE_SPEECH_KEY",
+        "AZURE_SPEECH_REGION",
+        "AZURE_SPEECH_ENDPOINT",
+        "AZURE_SPEECH_USE_ENTRA_ID",
+        "AZURE_SPEECH_RESOURCE_ID",
+        "AZURE_SPEECH_PROFANITY",
+        "AZURE_SPEECH_AUTO_LANGUAGES",
+      ]);
       const credential = e.AZURE_SPEECH_USE_ENTRA_ID
-        ? e.AZURE_SPEECH_RESOURCE_ID
+        ? settings.given("AZURE_SPEECH_RESOURCE_ID")
           ? null
-          : "AZURE_SPEECH_RESOURCE_ID (with AZURE_SPEECH_USE_ENTRA_ID=true)"
-        : e.AZURE_SPEECH_KEY
+          : {
+              text: "AZURE_SPEECH_RESOURCE_ID (with AZURE_SPEECH_USE_ENTRA_ID=true)",
+              name: "AZURE_SPEECH_RESOURCE_ID",
+            }
+        : settings.given("AZURE_SPEECH_KEY")
           ? null
-          : "AZURE_SPEECH_KEY (or AZURE_SPEECH_USE_ENTRA_ID=true with AZURE_SPEECH_RESOURCE_ID)";
-      const missing = [
-        credential,
-        e.AZURE_SPEECH_REGION || e.AZURE_SPEECH_ENDPOINT
+          : {
+              text: "AZURE_SPEECH_KEY (or AZURE_SPEECH_USE_ENTRA_ID=true with AZURE_SPEECH_RESOURCE_ID)",
+              name: "AZURE_SPEECH_KEY",
+            };
+      const place =
+        settings.given("AZURE_SPEECH_REGION") || settings.given("AZURE_SPEECH_ENDPOINT")
           ? null
-          : "AZURE_SPEECH_REGION (or AZURE_SPEECH_ENDPOINT)",
-      ].filter((name) => name !== null);
+          : { text: "AZURE_SPEECH_REGION (or AZURE_SPEECH_ENDPOINT)", name: "AZURE_SPEECH_REGION" };
+      const missing = [credential, place].filter((item) => item !== null);
       if (missing.length > 0) {
-        throw new ConfigError(`Invalid configuration: SPEECH_PROVIDER=azure needs ${missing.join(" and ")}`);
+        check.fault(
+          `SPEECH_PROVIDER=azure needs ${missing.map((item) => item.text).join(" and ")}`,
+          missing.map((item) => item.name),
+        );
       }
+      if (!e.AZURE_SPEECH_USE_ENTRA_ID) {
+        checkAzureKey(check, "AZURE_SPEECH_KEY", e.AZURE_SPEECH_KEY, e.AZURE_SPEECH_ENDPOINT);
+      }
+      const problem = check.problem();
+      if (problem) return { ...base, provider, problem };
       return {
         ...base,
         provider,
@@ -494,8 +712,12 @@ function speechConfig(e: Env, cwd: string): SpeechConfig {
         },
       };
     }
-    case "openai-compatible":
-      return { ...base, provider, openai: openAiSpeechConfig(e) };
+    case "openai-compatible": {
+      const openai = openAiSpeechConfig(e, settings);
+      return "problem" in openai
+        ? { ...base, provider, problem: openai.problem }
+        : { ...base, provider, openai };
+    }
     default: {
       const unknown: never = provider;
       throw new ConfigError(`Invalid configuration: unknown SPEECH_PROVIDER ${String(unknown)}`);
@@ -503,22 +725,41 @@ function speechConfig(e: Env, cwd: string): SpeechConfig {
   }
 }
 
-function openAiSpeechConfig(e: Env): OpenAiSpeechConfig {
+function openAiSpeechConfig(
+  e: Env,
+  settings: ProviderSettings,
+): OpenAiSpeechConfig | { problem: ProviderProblem } {
   const maxUploadBytes = Math.round(e.OPENAI_SPEECH_MAX_MB * 1024 * 1024);
-  if (e.AZURE_OPENAI_SPEECH_DEPLOYMENT) {
-    if (e.OPENAI_SPEECH_BASE_URL) {
-      throw new ConfigError(
-        "Invalid configuration: set OPENAI_SPEECH_BASE_URL or AZURE_OPENAI_SPEECH_DEPLOYMENT, not both",
+  if (settings.given("AZURE_OPENAI_SPEECH_DEPLOYMENT")) {
+    const check = settings.check([
+      "AZURE_OPENAI_SPEECH_DEPLOYMENT",
+      "AZURE_OPENAI_ENDPOINT",
+      "AZURE_OPENAI_API_KEY",
+      "AZURE_OPENAI_API_VERSION",
+      "OPENAI_SPEECH_BASE_URL",
+      "OPENAI_SPEECH_MAX_MB",
+    ]);
+    if (settings.given("OPENAI_SPEECH_BASE_URL")) {
+      check.fault("set OPENAI_SPEECH_BASE_URL or AZURE_OPENAI_SPEECH_DEPLOYMENT, not both", [
+        "OPENAI_SPEECH_BASE_URL",
+        "AZURE_OPENAI_SPEECH_DEPLOYMENT",
+      ]);
+    }
+    const missing = (["AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY"] as const).filter(
+      (name) => !settings.given(name),
+    );
+    if (missing.length > 0) {
+      check.fault(
+        `SPEECH_PROVIDER=openai-compatible with AZURE_OPENAI_SPEECH_DEPLOYMENT needs ${missing.join(" and ")}`,
+        missing,
       );
     }
-    const missing = [
-      e.AZURE_OPENAI_ENDPOINT ? null : "AZURE_OPENAI_ENDPOINT",
-      e.AZURE_OPENAI_API_KEY ? null : "AZURE_OPENAI_API_KEY",
-    ].filter((name) => name !== null);
-    if (!e.AZURE_OPENAI_ENDPOINT || !e.AZURE_OPENAI_API_KEY) {
-      throw new ConfigError(
-        `Invalid configuration: SPEECH_PROVIDER=openai-compatible with AZURE_OPENAI_SPEECH_DEPLOYMENT needs ${missing.join(" and ")}`,
-      );
+    if (e.AZURE_OPENAI_ENDPOINT) {
+      checkAzureKey(check, "AZURE_OPENAI_API_KEY", e.AZURE_OPENAI_API_KEY, e.AZURE_OPENAI_ENDPOINT);
+    }
+    const problem = check.problem();
+    if (problem || !e.AZURE_OPENAI_ENDPOINT || !e.AZURE_OPENAI_API_KEY || !e.AZURE_OPENAI_SPEECH_DEPLOYMENT) {
+      return { problem: problem ?? impossible() };
     }
     return {
       kind: "azure",
@@ -529,15 +770,24 @@ function openAiSpeechConfig(e: Env): OpenAiSpeechConfig {
       apiKey: e.AZURE_OPENAI_API_KEY,
     };
   }
-  const missing = [
-    e.OPENAI_SPEECH_BASE_URL ? null : "OPENAI_SPEECH_BASE_URL",
-    e.OPENAI_SPEECH_MODEL ? null : "OPENAI_SPEECH_MODEL",
-  ].filter((name) => name !== null);
-  if (!e.OPENAI_SPEECH_BASE_URL || !e.OPENAI_SPEECH_MODEL) {
-    throw new ConfigError(
-      `Invalid configuration: SPEECH_PROVIDER=openai-compatible needs ${missing.join(" and ")} (or AZURE_OPENAI_SPEECH_DEPLOYMENT for Azure OpenAI)`,
+  const check = settings.check([
+    "OPENAI_SPEECH_BASE_URL",
+    "OPENAI_SPEECH_MODEL",
+    "OPENAI_SPEECH_API_KEY",
+    "OPENAI_SPEECH_MAX_MB",
+  ]);
+  const missing = (["OPENAI_SPEECH_BASE_URL", "OPENAI_SPEECH_MODEL"] as const).filter(
+    (name) => !settings.given(name),
+  );
+  if (missing.length > 0) {
+    check.fault(
+      `SPEECH_PROVIDER=openai-compatible needs ${missing.join(" and ")} (or AZURE_OPENAI_SPEECH_DEPLOYMENT for Azure OpenAI)`,
+      missing,
     );
   }
+  const problem = check.problem();
+  if (problem || !e.OPENAI_SPEECH_BASE_URL || !e.OPENAI_SPEECH_MODEL)
+    return { problem: problem ?? impossible() };
   return {
     kind: "openai",
     maxUploadBytes,

@@ -1,12 +1,14 @@
 import { z } from "zod";
+import { MAX_SPEAKERS } from "./transcriptions";
 import { segmentSchema } from "./transcripts";
 
 /** Sample rate of live audio: 16-bit little-endian PCM, mono. */
 export const LIVE_SAMPLE_RATE = 16_000;
 
 /**
- * The first frame a client sends on `/api/live`: what it will stream. `resume` (a session id and
- * the sample offset of the next audio) continues a session after a dropped connection; audio the
+ * The first frame a client sends on `/api/live`: what it will stream. `speakers` (1-20, with
+ * `diarize`) says how many speakers there are; absent: detect. `resume` (a session id and the
+ * sample offset of the next audio) continues a session after a dropped connection; audio the
  * server already has is skipped by offset.
  */
 export const liveStartSchema = z.object({
@@ -17,6 +19,12 @@ export const liveStartSchema = z.object({
     .regex(/^(auto|[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*)$/, "must be a language code such as en-US, or auto")
     .default("auto"),
   diarize: z.boolean().default(false),
+  speakers: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_SPEAKERS, { error: `must be at most ${MAX_SPEAKERS}` })
+    .optional(),
   sampleRate: z.literal(LIVE_SAMPLE_RATE, { error: "must be 16000" }),
   encoding: z.literal("pcm_s16le", { error: "must be pcm_s16le" }),
   resume: z.object({ sessionId: z.string().min(1).max(64), offset: z.number().int().min(0) }).optional(),

@@ -16,6 +16,8 @@ export const recordingMetadataSchema = z.object({
   transcriptionId: z.string().nullable(),
   /** Speaker identification was asked for. */
   diarize: z.boolean().optional(),
+  /** How many speakers the recording was said to have (with `diarize`). */
+  speakers: z.number().optional(),
   /** Error code of a transcription that failed for good. */
   transcriptionError: z.string().optional(),
   /** `live`: recorded through the live socket (absent: uploaded or recorded in the browser). */

@@ -1,9 +1,13 @@
 import { z } from "zod";
 import { segmentSchema, transcriptSchema } from "./transcripts";
 
+/** Most speakers a person may say a recording has. */
+export const MAX_SPEAKERS = 20;
+
 /**
  * Form fields of `POST /api/transcriptions` (multipart, sent before the `audio` file): `language`
- * is a code such as `en-US` or `auto`; `diarize` asks for speaker labels.
+ * is a code such as `en-US` or `auto`; `diarize` asks for speaker labels; `speakers` (1-20, empty:
+ * detect) says how many speakers the recording has, and counts only with `diarize`.
  */
 export const transcriptionFieldsSchema = z.object({
   language: z
@@ -15,6 +19,18 @@ export const transcriptionFieldsSchema = z.object({
     .enum(["true", "false", "on", "off", "1", "0", ""])
     .default("false")
     .transform((value) => value === "true" || value === "on" || value === "1"),
+  speakers: z
+    .string()
+    .trim()
+    .default("")
+    .refine(
+      (value) =>
+        value === "" || (/^\d{1,3}$/.test(value) && Number(value) >= 1 && Number(value) <= MAX_SPEAKERS),
+      {
+        message: `must be a whole number from 1 to ${MAX_SPEAKERS}, or empty to detect the speakers`,
+      },
+    )
+    .transform((value) => (value === "" ? undefined : Number(value))),
 });
 
 export type TranscriptionFields = z.infer<typeof transcriptionFieldsSchema>;
@@ -23,6 +39,8 @@ export type TranscriptionFields = z.infer<typeof transcriptionFieldsSchema>;
 export interface UploadSettings {
   language: string;
   diarize: boolean;
+  /** How many speakers the recording has (with `diarize`); absent: detect. */
+  speakers?: number;
 }
 
 /** The multipart field that carries the audio file. */

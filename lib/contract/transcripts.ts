@@ -23,9 +23,13 @@ export const uncoveredSpeechSchema = z.object({
 
 export type UncoveredSpeech = z.infer<typeof uncoveredSpeechSchema>;
 
-/** Settings chosen for a transcription. */
+/**
+ * Settings chosen for a transcription: `diarize` asked for speaker labels, `speakers` (only with
+ * `diarize`) is how many speakers the person said the recording has.
+ */
 export const transcriptSettingsSchema = z.object({
   diarize: z.boolean(),
+  speakers: z.number().int().min(1).optional(),
 });
 
 export type TranscriptSettings = z.infer<typeof transcriptSettingsSchema>;

@@ -28,6 +28,7 @@ export const errorStatus = {
   summary_failed: 502,
   summary_unavailable: 503,
   email_failed: 502,
+  email_unavailable: 503,
   engine_unavailable: 503,
   storage_unavailable: 503,
 } as const;

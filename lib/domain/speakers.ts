@@ -4,7 +4,14 @@
  * (exports, search and the API all read the segments). Renaming to a name another speaker already
  * has merges the two; moving one segment is the same rewrite on a single segment.
  */
-import type { Segment } from "@/lib/domain/transcript";
+import type { Segment, TranscriptSettings } from "@/lib/domain/transcript";
+
+/** The speaker setting in words: "off", "on", or "on (3 speakers)" when the count was given. */
+export function describeSpeakerSetting(settings: TranscriptSettings): string {
+  if (!settings.diarize) return "off";
+  if (settings.speakers === undefined) return "on";
+  return `on (${settings.speakers} speaker${settings.speakers === 1 ? "" : "s"})`;
+}
 
 /** Longest speaker name the API accepts. */
 export const MAX_SPEAKER_NAME = 100;

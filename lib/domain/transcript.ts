@@ -17,6 +17,18 @@ export interface UncoveredSpeech {
 /** Settings chosen for a transcription (the language is the transcript's own `language`). */
 export interface TranscriptSettings {
   diarize: boolean;
+  /** How many speakers the recording has, as the person said (only with `diarize`). */
+  speakers?: number;
+}
+
+/**
+ * The settings of a transcription: a speaker count is kept only when speakers are identified, and
+ * only when it is a usable count (1 or more).
+ */
+export function transcriptSettings(diarize: boolean, speakers?: number | null): TranscriptSettings {
+  return diarize && typeof speakers === "number" && Number.isInteger(speakers) && speakers >= 1
+    ? { diarize, speakers }
+    : { diarize };
 }
 
 /** A finished transcript, as the API returns it. */
@@ -66,6 +78,8 @@ export interface RecordingMetadata {
   transcriptionId: string | null;
   /** Speaker identification was asked for (kept so an interrupted job can be resumed as asked). */
   diarize?: boolean;
+  /** How many speakers were said to be in it (with `diarize`; kept for the same reason). */
+  speakers?: number;
   /** Error code of a transcription that failed for good (not retried on restart). */
   transcriptionError?: string;
   /** `live`: recorded through the live socket (absent: uploaded or recorded in the browser). */

@@ -1,6 +1,7 @@
 import type { EmailConfig } from "@/lib/config";
 import { OutboxSender } from "./outbox/outbox-sender";
 import type { EmailSender, Outbox } from "./types";
+import { UnconfiguredSender } from "./unconfigured/unconfigured-sender";
 
 export type * from "./types";
 
@@ -11,6 +12,10 @@ export type * from "./types";
 export async function createEmailSender(
   config: EmailConfig,
 ): Promise<{ sender: EmailSender; outbox: Outbox | null }> {
+  if ("problem" in config) {
+    const name = config.provider === "smtp" ? "SMTP" : "Resend";
+    return { sender: new UnconfiguredSender({ id: config.provider, name }, config.problem), outbox: null };
+  }
   switch (config.provider) {
     case "outbox": {
       const outbox = new OutboxSender(config.outboxDir);

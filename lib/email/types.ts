@@ -25,6 +25,12 @@ export interface SentEmail {
 export interface EmailSender {
   readonly info: { id: "outbox" | "smtp" | "resend"; name: string };
   send(message: EmailMessage): Promise<SentEmail>;
+  /**
+   * Asks the mail service, without sending anything, whether it answers and takes the login (once,
+   * at start-up). Rejects with an `AppError` whose message is safe to show. Absent when there is
+   * nothing to ask.
+   */
+  check?(signal: AbortSignal): Promise<void>;
 }
 
 /** A message kept by the outbox sender. */

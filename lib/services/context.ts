@@ -8,6 +8,15 @@ import type { Storage } from "@/lib/storage";
 import type { Summarizer } from "@/lib/summary";
 import type { LiveSessions } from "./live-sessions";
 
+/** The areas whose provider may be asked, once at start-up, whether it answers. */
+export type CheckedArea = "speech" | "summary" | "email";
+
+/** What a provider answered to its start-up check; `error` is safe to show. */
+export interface ProviderCheckResult {
+  reachable: boolean;
+  error?: string;
+}
+
 /** Every provider of one process, built by the composition root (`lib/services.ts`). */
 export interface Services {
   config: AppConfig;
@@ -23,6 +32,8 @@ export interface Services {
   email: { sender: EmailSender; outbox: Outbox | null; limiter: RateLimiter };
   /** Scratch space for uploads and decoded audio. */
   tempDir: string;
+  /** Answers of the start-up checks (see `runProviderChecks`), by area; empty until they ran. */
+  checks: Map<CheckedArea, ProviderCheckResult>;
 }
 
 /** What a service function works with: the providers, and whose records it touches. */

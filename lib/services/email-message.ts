@@ -1,4 +1,5 @@
 import type { EmailMessage } from "@/lib/email/types";
+import { describeSpeakerSetting } from "@/lib/domain/speakers";
 import type { StoredTranscript } from "@/lib/domain/transcript";
 import { formatTimestamp, renderExport, speakerText } from "./export";
 
@@ -11,7 +12,7 @@ function settingsRows(transcript: StoredTranscript, engineName: string): Array<[
     ["Date", new Date(transcript.createdAt).toUTCString()],
     ["Duration", formatTimestamp(transcript.durationSec, "clock")],
     ["Language", transcript.language],
-    ["Speaker identification", transcript.settings.diarize ? "on" : "off"],
+    ["Speaker identification", describeSpeakerSetting(transcript.settings)],
     ["Engine", engineName],
   ];
 }

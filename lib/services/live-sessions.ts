@@ -6,14 +6,14 @@ import { PCM_SAMPLE_RATE } from "@/lib/audio/pcm";
 import { wavHeader } from "@/lib/audio/wav";
 import type { LiveServerMessage, LiveStart } from "@/lib/contract/live";
 import { AppError, toAppError } from "@/lib/domain/errors";
-import type { Segment } from "@/lib/domain/transcript";
+import { transcriptSettings, type Segment } from "@/lib/domain/transcript";
 import { removeAll } from "@/lib/http/multipart";
 import { logger } from "@/lib/log";
 import type { LiveEvent, LiveTranscription } from "@/lib/speech";
 import type { LiveAudioMetadata } from "@/lib/storage";
 import { createId } from "@/lib/util/ids";
 import type { ServiceContext, Services } from "./context";
-import { queueJob } from "./transcriptions";
+import { ensureEngineConfigured, queueJob } from "./transcriptions";
 
 const BYTES_PER_SAMPLE = 2;
 /** Received audio is appended to storage this often, so at most about this much is ever unsaved. */
@@ -323,17 +323,19 @@ export class LiveSessions {
         `This server takes ${this.config.maxSessions} live session${this.config.maxSessions === 1 ? "" : "s"} at once; try again when one ends.`,
       );
     }
+    ensureEngineConfigured({ services: this.services, owner });
     if (!engine.startLive) {
       throw new AppError("engine_unavailable", `${engine.info.name} does not transcribe live.`);
     }
     const createdAt = new Date().toISOString();
-    const metadata = {
+    const metadata: LiveAudioMetadata = {
       id: createId(),
       transcriptionId: createId(),
       name: `Live ${createdAt.slice(0, 10)} ${createdAt.slice(11, 16).replace(":", "-")}.wav`,
       createdAt,
       language: start.language,
-      diarize: start.diarize,
+      // As for uploads: speaker settings count only with an engine that identifies speakers.
+      ...transcriptSettings(start.diarize && engine.info.diarization, start.speakers),
     };
     this.starting++;
     try {
@@ -345,7 +347,8 @@ export class LiveSessions {
     let session: LiveSession | null = null;
     const transcription = engine.startLive({
       language: start.language,
-      diarize: start.diarize,
+      diarize: metadata.diarize,
+      ...(metadata.speakers !== undefined ? { speakers: metadata.speakers } : {}),
       emit: (event) => session?.emit(event),
     });
     session = new LiveSession(this, owner, metadata, transcription);
@@ -423,7 +426,7 @@ export class LiveSessions {
           language: metadata.language === "auto" ? "en" : metadata.language,
           durationSec,
           engine: engine.info.id,
-          settings: { diarize: metadata.diarize },
+          settings: transcriptSettings(metadata.diarize, metadata.speakers),
           createdAt: metadata.createdAt,
           updatedAt: now,
         })
@@ -439,7 +442,7 @@ export class LiveSessions {
         recordingId: metadata.id,
         title,
         language: metadata.language,
-        settings: { diarize: metadata.diarize },
+        settings: transcriptSettings(metadata.diarize, metadata.speakers),
         createdAt: metadata.createdAt,
       }).catch((error: unknown) => {
         if (!(error instanceof AppError && error.code === "conflict")) throw error;
@@ -487,6 +490,7 @@ export class LiveSessions {
           language: metadata.language,
           transcriptionId: metadata.transcriptionId,
           diarize: metadata.diarize,
+          ...(metadata.speakers !== undefined ? { speakers: metadata.speakers } : {}),
           source: "live",
         },
         wavPath,

@@ -1,3 +1,4 @@
+import type { AppConfig, ProviderProblem } from "@/lib/config";
 import { logger } from "@/lib/log";
 import { removeOrphanedTempFiles } from "@/lib/util/temp-dir";
 import type { Services } from "./context";
@@ -21,6 +22,22 @@ export async function runStartupTasks(
   const queued = await queueOrphanedRecordings({ services, owner });
   if (queued > 0) logger.info("queued recordings that had no job", { count: queued });
   await pruneJobs(services);
+}
+
+/**
+ * Logs each chosen provider whose settings are missing or malformed (the process runs without
+ * it; `/api/health` names it too). Returns how many there are.
+ */
+export function logConfigurationProblems(config: Pick<AppConfig, "speech" | "summary" | "email">): number {
+  const slices = { speech: config.speech, summary: config.summary, email: config.email };
+  let count = 0;
+  for (const [area, slice] of Object.entries(slices)) {
+    if (!("problem" in slice)) continue;
+    const problem: ProviderProblem = slice.problem;
+    logger.error("provider not configured", { area, provider: slice.provider, problem: problem.message });
+    count++;
+  }
+  return count;
 }
 
 /** Removes records of jobs that succeeded over a week ago; logs instead of failing. */

@@ -6,7 +6,12 @@ import { detectFormat, sniffLength, type DetectedFormat } from "@/lib/audio/dete
 import { inspectWav } from "@/lib/audio/wav";
 import { audioField, transcriptionFieldsSchema, type TranscriptionFields } from "@/lib/contract";
 import { AppError, isLastingFailure } from "@/lib/domain/errors";
-import type { Segment, Transcript, TranscriptSettings } from "@/lib/domain/transcript";
+import {
+  transcriptSettings,
+  type Segment,
+  type Transcript,
+  type TranscriptSettings,
+} from "@/lib/domain/transcript";
 import { parseInput } from "@/lib/http/parse-input";
 import { removeAll, type UploadedFile } from "@/lib/http/multipart";
 import { FINAL_STATUSES, type JobRecord, type JobStage, type JobStatus } from "@/lib/jobs";
@@ -63,6 +68,7 @@ export async function startTranscription(
   formFields: Record<string, string>,
 ): Promise<StartedTranscription> {
   try {
+    ensureEngineConfigured(context);
     const fields: TranscriptionFields = parseInput(transcriptionFieldsSchema, formFields);
     if (!file) throw new AppError("missing_audio", "No audio was sent. Attach a file in the “audio” field.");
     const { services, owner } = context;
@@ -83,6 +89,7 @@ export async function startTranscription(
         language,
         transcriptionId: id,
         diarize: settings.diarize,
+        ...(settings.speakers !== undefined ? { speakers: settings.speakers } : {}),
       },
       file.path,
     );
@@ -98,6 +105,19 @@ export async function startTranscription(
   } finally {
     if (file) await removeAll([file.path]);
   }
+}
+
+/**
+ * Refuses work at once (`engine_unavailable`, 503) when the configured speech engine cannot be
+ * used because its settings are missing or malformed: nothing is read or stored.
+ */
+export function ensureEngineConfigured({ services }: ServiceContext): void {
+  const { config, engine } = services;
+  if (!("problem" in config.speech)) return;
+  throw new AppError(
+    "engine_unavailable",
+    `The speech engine (${engine.info.name}) is not configured: ${config.speech.problem.message}. Nothing was stored; fix the setting and restart the server.`,
+  );
 }
 
 /**
@@ -168,7 +188,7 @@ export async function queueOrphanedRecordings(context: ServiceContext): Promise<
         recordingId: recording.id,
         title: titleFrom(recording.name, recording.createdAt),
         language: recording.language || "en-US",
-        settings: { diarize: recording.diarize ?? false },
+        settings: transcriptSettings(recording.diarize ?? false, recording.speakers),
         createdAt: recording.createdAt,
       });
     }
@@ -421,7 +441,7 @@ function resolveSettings(
     }
     language = language === "auto" ? (info.languages[0] ?? "en-US") : language;
   }
-  return { language, settings: { diarize: fields.diarize && info.diarization } };
+  return { language, settings: transcriptSettings(fields.diarize && info.diarization, fields.speakers) };
 }
 
 /** The work of one transcription job: fetch the recording, decode, transcribe, store the transcript. */
@@ -474,6 +494,7 @@ async function transcribeRecording(
     const result = await engine.transcribe(audio, {
       language: job.language,
       diarize: job.settings.diarize,
+      ...(job.settings.speakers !== undefined ? { speakers: job.settings.speakers } : {}),
       signal,
       onProgress: (progress) => report({ progress }),
       onSegments: (segmentsSoFar) => report({ segmentsSoFar }),

@@ -1,14 +1,25 @@
 import type { SpeechConfig } from "@/lib/config";
-import { AzureSpeechEngine } from "./azure/azure-engine";
+import { AZURE_ENGINE_INFO, AzureSpeechEngine } from "./azure/azure-engine";
 import { FakeSpeechEngine } from "./fake/fake-engine";
 import { OpenAiSpeechEngine } from "./openai/openai-engine";
 import { ThreadedSpeechEngine } from "./local/threaded-engine";
-import type { SpeechEngine } from "./types";
+import type { EngineInfo, SpeechEngine } from "./types";
+import { UnconfiguredSpeechEngine } from "./unconfigured/unconfigured-engine";
 
 export type * from "./types";
 
-/** Builds the engine the configuration names (one per process: the composition root keeps it). */
+/** What an engine chosen without usable settings is called. */
+const UNCONFIGURED: Record<"azure" | "openai-compatible", Pick<EngineInfo, "id" | "name">> = {
+  azure: { id: AZURE_ENGINE_INFO.id, name: AZURE_ENGINE_INFO.name },
+  "openai-compatible": { id: "openai-compatible", name: "OpenAI-compatible speech service" },
+};
+
+/**
+ * Builds the engine the configuration names (one per process: the composition root keeps it);
+ * one chosen without usable settings reports its problem and refuses work.
+ */
 export function createSpeechEngine(config: SpeechConfig): SpeechEngine {
+  if ("problem" in config) return new UnconfiguredSpeechEngine(UNCONFIGURED[config.provider], config.problem);
   const provider = config.provider;
   switch (provider) {
     case "local":

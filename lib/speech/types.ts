@@ -76,6 +76,12 @@ export interface SpeechEngine {
   warmUp(): Promise<void>;
   /** Transcribes decoded 16 kHz mono audio. Rejects with an `AppError`. */
   transcribe(audio: PcmAudio, options: TranscribeOptions): Promise<SpeechResult>;
+  /**
+   * Asks the service, at no cost, whether it answers and takes the credentials (once, at start-up;
+   * see `/api/health`). Rejects with an `AppError` whose message is safe to show. Engines with
+   * nothing to ask leave it out.
+   */
+  check?(signal: AbortSignal): Promise<void>;
   /** Releases what the engine holds (a thread, a model) once its work stops; it loads again on use. */
   close?(): Promise<void>;
   /**
@@ -99,6 +105,8 @@ export interface LiveOptions {
   /** BCP-47 locale or `auto`. */
   language: string;
   diarize: boolean;
+  /** How many speakers the stream has, when the user knows (with `diarize`); see {@link TranscribeOptions}. */
+  speakers?: number;
   emit: (event: LiveEvent) => void;
 }
 

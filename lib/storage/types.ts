@@ -72,6 +72,8 @@ export interface LiveAudioMetadata {
   createdAt: string;
   language: string;
   diarize: boolean;
+  /** How many speakers the person said there are (with `diarize`). */
+  speakers?: number;
 }
 
 /** A live session's audio as kept, with its size and its last write. */

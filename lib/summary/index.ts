@@ -1,11 +1,19 @@
 import type { AppConfig } from "@/lib/config";
 import { ExtractiveSummarizer } from "./local/extractive-summarizer";
 import type { Summarizer } from "./types";
+import { UnconfiguredSummarizer } from "./unconfigured/unconfigured-summarizer";
 
 export type * from "./types";
 
-/** Builds the summariser the configuration names; cloud SDKs load only when configured. */
+/**
+ * Builds the summariser the configuration names; cloud SDKs load only when configured. One chosen
+ * without usable settings refuses to summarise and says why.
+ */
 export async function createSummarizer(config: AppConfig["summary"]): Promise<Summarizer> {
+  if ("problem" in config) {
+    const name = config.provider === "azure-openai" ? "Azure OpenAI" : "OpenAI-compatible endpoint";
+    return new UnconfiguredSummarizer({ id: config.provider, name, local: false }, config.problem);
+  }
   const provider = config.provider;
   switch (provider) {
     case "local":

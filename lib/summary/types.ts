@@ -25,4 +25,9 @@ export interface Summarizer {
   readonly info: SummarizerInfo;
   /** Resolves with the full summary; rejects with an `AppError`. */
   summarize(input: SummaryInput, options?: SummarizeOptions): Promise<string>;
+  /**
+   * Asks the service, at no cost, whether it answers and takes the credentials (once, at start-up).
+   * Rejects with an `AppError` whose message is safe to show. Absent when there is nothing to ask.
+   */
+  check?(signal: AbortSignal): Promise<void>;
 }

@@ -68,7 +68,7 @@ describe("the API on the in-memory doubles", () => {
     expect(health).toMatchObject({ status: "ok", storage: { ready: true, provider: "memory" } });
   });
 
-  it("ignores a speaker count: there is no such setting until diarization exists", async () => {
+  it("drops a speaker count when speakers are not identified", async () => {
     const response = await upload(readFixture("jfk.wav"), { fields: { speakers: "2" } });
     expect(response.status).toBe(202);
     const { id } = (await response.json()) as { id: string };

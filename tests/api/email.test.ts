@@ -12,6 +12,7 @@ import { GET as exportRoute } from "@/app/api/transcriptions/[id]/export/route";
 import { GET as outboxRoute } from "@/app/api/outbox/route";
 import { GET as outboxMessageRoute } from "@/app/api/outbox/[id]/route";
 import { configure, readFixture, upload, waitForJob } from "../helpers/api";
+import { runProviderChecks } from "@/lib/services/provider-checks";
 import { closedPort } from "../helpers/fake-openai";
 import { FakeResend } from "../helpers/fake-resend";
 import { addresses } from "../helpers/mail";
@@ -307,6 +308,40 @@ describe("e-mail over SMTP", () => {
       expect(message).not.toContain("wrong-password");
       expect(smtp.received).toHaveLength(0);
       expect(await savedTranscript()).toEqual(before);
+    } finally {
+      await smtp.close();
+      await configure({ SMTP_USER: undefined, SMTP_PASSWORD: undefined });
+    }
+  });
+
+  it("checks the server and the login at start-up without sending anything", async () => {
+    const smtp = await startSmtp({
+      authOptional: false,
+      authMethods: ["PLAIN", "LOGIN"],
+      allowInsecureAuth: true,
+      onAuth(auth, _session, callback) {
+        if (auth.password === "right-password") callback(null, { user: auth.username });
+        else callback(new Error("Invalid username or password"));
+      },
+    });
+    try {
+      const settings = {
+        EMAIL_PROVIDER: "smtp",
+        SMTP_HOST: "127.0.0.1",
+        SMTP_PORT: String(smtp.port),
+        SMTP_USER: "transcribe",
+      };
+      const accepted = await configure({ ...settings, SMTP_PASSWORD: "right-password" });
+      await runProviderChecks(accepted);
+      expect(accepted.checks.get("email")).toEqual({ reachable: true });
+
+      const refused = await configure({ ...settings, SMTP_PASSWORD: "wrong-password" });
+      await runProviderChecks(refused);
+      const check = refused.checks.get("email");
+      expect(check).toMatchObject({ reachable: false });
+      expect(check?.error).toMatch(/refused the login: check SMTP_USER and SMTP_PASSWORD/);
+      expect(check?.error).not.toContain("wrong-password");
+      expect(smtp.received).toHaveLength(0);
     } finally {
       await smtp.close();
       await configure({ SMTP_USER: undefined, SMTP_PASSWORD: undefined });

@@ -47,7 +47,7 @@ function speechConfig(overrides: Record<string, string> = {}): OpenAiSpeechConfi
     OPENAI_SPEECH_API_KEY: key,
     ...overrides,
   }).speech;
-  if (speech.provider !== "openai-compatible") throw new Error("expected the openai-compatible provider");
+  if (!("openai" in speech)) throw new Error("expected the openai-compatible provider, configured");
   return speech.openai;
 }
 
@@ -269,6 +269,19 @@ describe("OpenAI-compatible speech engine", () => {
     expect((error as AppError).message).not.toContain(key);
     expect(fake.requests).toHaveLength(1);
     expect(engine.status()).toMatchObject({ ready: false, state: "failed" });
+  });
+
+  it("checks at start-up, at no cost, that the service answers", async () => {
+    // The fake has no model list: any answer but a refusal or a fault will do.
+    await expect(engineWith().check(AbortSignal.timeout(5_000))).resolves.toBeUndefined();
+    expect(fake.requests).toHaveLength(0);
+    const unreachable = await rejection(
+      engineWith({ OPENAI_SPEECH_BASE_URL: `http://127.0.0.1:${await closedPort()}/v1` }).check(
+        AbortSignal.timeout(5_000),
+      ),
+    );
+    expect(unreachable).toBeInstanceOf(AppError);
+    expect((unreachable as AppError).message).toMatch(/could not be reached: check its URL/);
   });
 
   it("waits as Retry-After says on 429, then succeeds", async () => {

@@ -251,6 +251,27 @@ describe("POST /api/transcriptions with bad input", () => {
     expect(message).toMatch(/English/);
   });
 
+  it.each(["0", "21", "abc", "2.5", "-3"])(
+    "refuses speakers=%s with a message naming the field and the range",
+    async (speakers) => {
+      const message = await expectError(
+        await upload(jfk, { fields: { diarize: "true", speakers } }),
+        400,
+        "validation_failed",
+      );
+      expect(message).toMatch(/^speakers: must be a whole number from 1 to 20/);
+    },
+  );
+
+  it("takes a blank speakers field as not given", async () => {
+    const response = await upload(jfk, { fields: { diarize: "true", speakers: " " } });
+    expect(response.status).toBe(202);
+    const { id } = (await response.json()) as { id: string };
+    const { body } = await waitForJob(id);
+    expect(body.status).toBe("succeeded");
+    expect((body.transcript as { settings: object }).settings).not.toHaveProperty("speakers");
+  });
+
   it("refuses files over the size limit with 413 and keeps nothing", async () => {
     await configure({ UPLOAD_MAX_MB: "0.1" });
     try {

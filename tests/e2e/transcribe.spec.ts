@@ -8,6 +8,21 @@ const fixtures = path.resolve(__dirname, "..", "fixtures");
 test("upload a recording and read its transcript", async ({ page }) => {
   await page.goto("/");
   await expect(page.getByTestId("engine-status")).toContainText(/ready/i);
+  // With every service configured there is no banner.
+  await expect(page.getByTestId("service-banner")).toHaveCount(0);
+  // The speaker settings follow what the engine can do.
+  const health = (await (await page.request.get("/api/health")).json()) as {
+    engines: { speech: { diarization: boolean } };
+  };
+  const speakerControls = [
+    page.getByRole("switch", { name: "Identify speakers" }),
+    page.getByRole("spinbutton", { name: "Number of speakers" }),
+  ];
+  for (const control of speakerControls) {
+    await expect(control).toBeVisible();
+    if (health.engines.speech.diarization) await expect(control).toBeEnabled();
+    else await expect(control).toBeDisabled();
+  }
   await page.getByTestId("file-input").setInputFiles(path.join(fixtures, "jfk.wav"));
   await expect(page.getByTestId("transcript-text")).toHaveValue(/ask not what your country can do for you/i);
   await expect(page.getByTestId("error-area")).toBeEmpty();

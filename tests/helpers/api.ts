@@ -8,6 +8,7 @@ import {
   type ServiceContext,
   type Services,
 } from "@/lib/services";
+import type { SpeechEngine } from "@/lib/speech";
 import { POST } from "@/app/api/transcriptions/route";
 import { GET as getJob } from "@/app/api/transcriptions/[id]/route";
 
@@ -34,12 +35,16 @@ let current: Record<string, string | undefined> = { ...testSettings };
 
 /**
  * Builds the configuration from the current settings with these changes (undefined: back to the
- * test default) and installs a new service set through the composition root.
+ * test default) and installs a new service set through the composition root; `reuse.engine`
+ * installs that engine instead of the configured one.
  */
-export async function configure(overrides: Record<string, string | undefined>): Promise<Services> {
+export async function configure(
+  overrides: Record<string, string | undefined>,
+  reuse: { engine?: SpeechEngine } = {},
+): Promise<Services> {
   current = { ...current };
   for (const [key, value] of Object.entries(overrides)) current[key] = value ?? testSettings[key];
-  return startProcessServices(parseConfig(current));
+  return startProcessServices(parseConfig(current), reuse);
 }
 
 /** Services and owner the route handlers use now (for checks behind the API's back). */

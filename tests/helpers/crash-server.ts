@@ -9,6 +9,7 @@ import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { GET as getTranscription } from "@/app/api/transcriptions/[id]/route";
 import { POST as postTranscription } from "@/app/api/transcriptions/route";
 import { GET as listJobs } from "@/app/api/jobs/route";
+import { GET as getHealth } from "@/app/api/health/route";
 import { loadConfig } from "@/lib/config";
 import { createLiveSocketHandler, LIVE_PATH } from "@/lib/http/live-socket";
 import {
@@ -18,13 +19,15 @@ import {
   systemContext,
   upgradeContext,
 } from "@/lib/services";
-import { recoverLiveSessions, runStartupTasks } from "@/lib/services/startup";
+import { runProviderChecks } from "@/lib/services/provider-checks";
+import { logConfigurationProblems, recoverLiveSessions, runStartupTasks } from "@/lib/services/startup";
 
 type Handler = (request: Request, match: RegExpExecArray) => Promise<Response>;
 
 const routes: Array<{ method: string; path: RegExp; handle: Handler }> = [
   { method: "POST", path: /^\/api\/transcriptions$/, handle: (request) => postTranscription(request, {}) },
   { method: "GET", path: /^\/api\/jobs$/, handle: (request) => listJobs(request, {}) },
+  { method: "GET", path: /^\/api\/health$/, handle: (request) => getHealth(request, {}) },
   {
     method: "GET",
     path: /^\/api\/transcriptions\/([^/]+)$/,
@@ -67,9 +70,11 @@ async function answer(incoming: http.IncomingMessage, outgoing: http.ServerRespo
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  logConfigurationProblems(config);
   const services = await startProcessServices(config);
-  if (config.speech.preload) await getProcessEngine().warmUp();
+  if (config.speech.preload && !("problem" in config.speech)) await getProcessEngine().warmUp();
   // The server's own start-up work (server.ts), without Next.
+  void runProviderChecks(services);
   await runStartupTasks(services, systemContext(services).owner, { queueOrphans: true });
 
   const server = http.createServer((incoming, outgoing) => {

@@ -1,7 +1,15 @@
 import path from "node:path";
-import { ConfigError, parseConfig } from "@/lib/config";
+import { ConfigError, parseConfig, type ProviderProblem } from "@/lib/config";
 
 const cwd = path.resolve("/srv/transcribe");
+/** A key in the format of Azure AI services (32 hexadecimal characters). */
+const speechKey = "0123456789abcdef0123456789abcdef";
+
+/** The problem reported for a provider chosen without usable settings. */
+function problemOf(slice: object): ProviderProblem {
+  if (!("problem" in slice)) throw new Error(`expected a provider problem in ${JSON.stringify(slice)}`);
+  return slice.problem as ProviderProblem;
+}
 
 function configError(env: Record<string, string | undefined>): ConfigError {
   try {
@@ -86,17 +94,23 @@ describe("parseConfig defaults", () => {
 
 describe("parseConfig providers", () => {
   it("needs the endpoint and deployment for Azure OpenAI, and a key or Entra ID", () => {
-    expect(() => parseConfig({ SUMMARY_PROVIDER: "azure-openai" }, cwd)).toThrow(/AZURE_OPENAI_ENDPOINT/);
-    expect(() =>
-      parseConfig(
-        {
-          SUMMARY_PROVIDER: "azure-openai",
-          AZURE_OPENAI_ENDPOINT: "https://x.openai.azure.com",
-          AZURE_OPENAI_DEPLOYMENT: "d",
-        },
-        cwd,
-      ),
-    ).toThrow(/AZURE_OPENAI_API_KEY/);
+    expect(problemOf(parseConfig({ SUMMARY_PROVIDER: "azure-openai" }, cwd).summary)).toEqual({
+      message:
+        "SUMMARY_PROVIDER=azure-openai needs AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_DEPLOYMENT; SUMMARY_PROVIDER=azure-openai needs AZURE_OPENAI_API_KEY or AZURE_OPENAI_USE_ENTRA_ID=true",
+      variables: ["AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_DEPLOYMENT", "AZURE_OPENAI_API_KEY"],
+    });
+    expect(
+      problemOf(
+        parseConfig(
+          {
+            SUMMARY_PROVIDER: "azure-openai",
+            AZURE_OPENAI_ENDPOINT: "https://x.openai.azure.com",
+            AZURE_OPENAI_DEPLOYMENT: "d",
+          },
+          cwd,
+        ).summary,
+      ).message,
+    ).toMatch(/AZURE_OPENAI_API_KEY/);
     const config = parseConfig(
       {
         SUMMARY_PROVIDER: "azure-openai",
@@ -115,8 +129,13 @@ describe("parseConfig providers", () => {
   });
 
   it("needs a host for SMTP and a key for Resend", () => {
-    expect(() => parseConfig({ EMAIL_PROVIDER: "smtp" }, cwd)).toThrow(/SMTP_HOST/);
-    expect(() => parseConfig({ EMAIL_PROVIDER: "resend" }, cwd)).toThrow(/RESEND_API_KEY/);
+    expect(problemOf(parseConfig({ EMAIL_PROVIDER: "smtp" }, cwd).email)).toEqual({
+      message: "EMAIL_PROVIDER=smtp needs SMTP_HOST",
+      variables: ["SMTP_HOST"],
+    });
+    expect(problemOf(parseConfig({ EMAIL_PROVIDER: "resend" }, cwd).email).message).toBe(
+      "EMAIL_PROVIDER=resend needs RESEND_API_KEY",
+    );
     expect(
       parseConfig({ EMAIL_PROVIDER: "smtp", SMTP_HOST: "mail", SMTP_PORT: "25" }, cwd).email,
     ).toMatchObject({
@@ -159,14 +178,14 @@ describe("parseConfig providers", () => {
 
   it("uses Azure AI Speech with a key and a region or an endpoint when SPEECH_PROVIDER=azure", () => {
     const regional = parseConfig(
-      { SPEECH_PROVIDER: "azure", AZURE_SPEECH_KEY: "secret-key", AZURE_SPEECH_REGION: "westeurope" },
+      { SPEECH_PROVIDER: "azure", AZURE_SPEECH_KEY: speechKey, AZURE_SPEECH_REGION: "westeurope" },
       cwd,
     );
     expect(regional.speech).toMatchObject({
       provider: "azure",
       preload: true,
       azure: {
-        key: "secret-key",
+        key: speechKey,
         region: "westeurope",
         endpoint: undefined,
         autoLanguages: ["en-US", "de-DE", "fr-FR", "es-ES"],
@@ -197,7 +216,7 @@ describe("parseConfig providers", () => {
       const config = parseConfig(
         {
           SPEECH_PROVIDER: "azure",
-          AZURE_SPEECH_KEY: "secret-key",
+          AZURE_SPEECH_KEY: speechKey,
           AZURE_SPEECH_REGION: "westeurope",
           AZURE_SPEECH_PROFANITY: profanity,
         },
@@ -223,27 +242,79 @@ describe("parseConfig providers", () => {
       provider: "azure",
       azure: { entraIdResourceId: resourceId, region: "westeurope" },
     });
-    expect(config.speech.provider === "azure" && config.speech.azure.key).toBeUndefined();
-    expect(() =>
+    expect("azure" in config.speech && config.speech.azure.key).toBeUndefined();
+    const problem = problemOf(
       parseConfig(
         { SPEECH_PROVIDER: "azure", AZURE_SPEECH_USE_ENTRA_ID: "true", AZURE_SPEECH_KEY: "secret-key" },
         cwd,
-      ),
-    ).toThrow(
+      ).speech,
+    );
+    expect(problem.message).toMatch(
       /needs AZURE_SPEECH_RESOURCE_ID \(with AZURE_SPEECH_USE_ENTRA_ID=true\) and AZURE_SPEECH_REGION \(or AZURE_SPEECH_ENDPOINT\)$/,
     );
+    expect(problem.variables).toEqual(["AZURE_SPEECH_RESOURCE_ID", "AZURE_SPEECH_REGION"]);
   });
 
-  it("names what Azure AI Speech lacks, never echoing the key", () => {
-    expect(() => parseConfig({ SPEECH_PROVIDER: "azure" }, cwd)).toThrow(
-      /SPEECH_PROVIDER=azure needs AZURE_SPEECH_KEY \(or AZURE_SPEECH_USE_ENTRA_ID=true with AZURE_SPEECH_RESOURCE_ID\) and AZURE_SPEECH_REGION \(or AZURE_SPEECH_ENDPOINT\)/,
+  it("names what Azure AI Speech lacks, never echoing the key, and still starts", () => {
+    expect(problemOf(parseConfig({ SPEECH_PROVIDER: "azure" }, cwd).speech).message).toBe(
+      "SPEECH_PROVIDER=azure needs AZURE_SPEECH_KEY (or AZURE_SPEECH_USE_ENTRA_ID=true with AZURE_SPEECH_RESOURCE_ID) and AZURE_SPEECH_REGION (or AZURE_SPEECH_ENDPOINT)",
     );
-    expect(() => parseConfig({ SPEECH_PROVIDER: "azure", AZURE_SPEECH_REGION: "westeurope" }, cwd)).toThrow(
-      /needs AZURE_SPEECH_KEY \(or AZURE_SPEECH_USE_ENTRA_ID=true with AZURE_SPEECH_RESOURCE_ID\)$/,
-    );
-    const error = configError({ SPEECH_PROVIDER: "azure", AZURE_SPEECH_KEY: "secret-key" });
-    expect(error.message).toMatch(/needs AZURE_SPEECH_REGION \(or AZURE_SPEECH_ENDPOINT\)$/);
-    expect(error.message).not.toContain("secret-key");
+    expect(
+      problemOf(parseConfig({ SPEECH_PROVIDER: "azure", AZURE_SPEECH_REGION: "westeurope" }, cwd).speech)
+        .message,
+    ).toMatch(/needs AZURE_SPEECH_KEY \(or AZURE_SPEECH_USE_ENTRA_ID=true with AZURE_SPEECH_RESOURCE_ID\)$/);
+    const config = parseConfig({ SPEECH_PROVIDER: "azure", AZURE_SPEECH_KEY: speechKey }, cwd);
+    const problem = problemOf(config.speech);
+    expect(problem.message).toMatch(/needs AZURE_SPEECH_REGION \(or AZURE_SPEECH_ENDPOINT\)$/);
+    expect(JSON.stringify(config.speech)).not.toContain(speechKey);
+    // The rest of the configuration is as usual.
+    expect(config.storage.provider).toBe("azurite");
+  });
+
+  it("takes a malformed Azure AI Speech key as a problem, never echoing it", () => {
+    for (const key of ["secret-key", "<your-key>", `${speechKey} `.repeat(2).trim(), speechKey.slice(1)]) {
+      const config = parseConfig(
+        { SPEECH_PROVIDER: "azure", AZURE_SPEECH_KEY: key, AZURE_SPEECH_REGION: "westeurope" },
+        cwd,
+      );
+      const problem = problemOf(config.speech);
+      expect(problem.variables).toEqual(["AZURE_SPEECH_KEY"]);
+      expect(problem.message).toMatch(/^AZURE_SPEECH_KEY is not an Azure AI services key \(32 hexadecimal/);
+      expect(JSON.stringify(config.speech)).not.toContain(key);
+    }
+    const newFormat = "A1b2C3d4".repeat(10) + "E5f6";
+    expect(newFormat).toHaveLength(84);
+    for (const key of [speechKey, speechKey.toUpperCase(), newFormat]) {
+      expect(
+        parseConfig(
+          { SPEECH_PROVIDER: "azure", AZURE_SPEECH_KEY: key, AZURE_SPEECH_REGION: "westeurope" },
+          cwd,
+        ).speech,
+      ).toMatchObject({ azure: { key } });
+    }
+    // Azure's endpoints check the format too; a container or gateway of one's own takes any key.
+    expect(
+      problemOf(
+        parseConfig(
+          {
+            SPEECH_PROVIDER: "azure",
+            AZURE_SPEECH_KEY: "secret-key",
+            AZURE_SPEECH_ENDPOINT: "https://my-speech.cognitiveservices.azure.com/",
+          },
+          cwd,
+        ).speech,
+      ).variables,
+    ).toEqual(["AZURE_SPEECH_KEY"]);
+    expect(
+      parseConfig(
+        {
+          SPEECH_PROVIDER: "azure",
+          AZURE_SPEECH_KEY: "secret-key",
+          AZURE_SPEECH_ENDPOINT: "ws://localhost:5000",
+        },
+        cwd,
+      ).speech,
+    ).toMatchObject({ azure: { key: "secret-key" } });
   });
 
   it.each([
@@ -254,15 +325,63 @@ describe("parseConfig providers", () => {
     ["AZURE_SPEECH_AUTO_LANGUAGES", Array.from({ length: 11 }, () => "en-US").join(",")],
     ["AZURE_SPEECH_PROFANITY", "hidden"],
     ["AZURE_SPEECH_RESOURCE_ID", "my-speech"],
-  ])("refuses %s=%s", (name, value) => {
-    const error = configError({
-      SPEECH_PROVIDER: "azure",
-      AZURE_SPEECH_KEY: "secret-key",
-      AZURE_SPEECH_REGION: "westeurope",
-      [name]: value,
+  ])("reports %s=%s as the engine's problem, naming it", (name, value) => {
+    const config = parseConfig(
+      {
+        SPEECH_PROVIDER: "azure",
+        AZURE_SPEECH_KEY: speechKey,
+        AZURE_SPEECH_REGION: "westeurope",
+        [name]: value,
+      },
+      cwd,
+    );
+    const problem = problemOf(config.speech);
+    expect(problem.variables).toEqual([name]);
+    expect(problem.message).toContain(name);
+    expect(problem.message).not.toContain(speechKey);
+  });
+
+  it("still refuses to start on a malformed setting of a provider not chosen", () => {
+    const error = configError({ AZURE_SPEECH_REGION: "West Europe" });
+    expect(error.message).toBe(
+      "Invalid configuration: AZURE_SPEECH_REGION: must be an Azure region name (e.g. westeurope)",
+    );
+    const both = configError({ PORT: "abc", SPEECH_PROVIDER: "azure", AZURE_SPEECH_REGION: "West Europe" });
+    expect(both.message).toMatch(/PORT/);
+    expect(both.message).toMatch(/AZURE_SPEECH_REGION/);
+  });
+
+  it.each([
+    ["SUMMARY_PROVIDER", "openai-compatible", "OPENAI_BASE_URL"],
+    ["SUMMARY_PROVIDER", "azure-openai", "AZURE_OPENAI_ENDPOINT"],
+    ["EMAIL_PROVIDER", "resend", "RESEND_BASE_URL"],
+    ["SPEECH_PROVIDER", "openai-compatible", "OPENAI_SPEECH_BASE_URL"],
+  ])("takes a base URL that is not http(s) as a problem of %s=%s (%s)", (choice, provider, name) => {
+    const config = parseConfig(
+      {
+        [choice]: provider,
+        OPENAI_BASE_URL: "http://localhost:11434/v1",
+        OPENAI_MODEL: "llama3.1",
+        AZURE_OPENAI_ENDPOINT: "https://x.openai.azure.com",
+        AZURE_OPENAI_DEPLOYMENT: "gpt",
+        AZURE_OPENAI_USE_ENTRA_ID: "true",
+        RESEND_API_KEY: "re_123",
+        OPENAI_SPEECH_BASE_URL: "http://localhost:8000/v1",
+        OPENAI_SPEECH_MODEL: "whisper-1",
+        [name]: "ftp://files.example.com",
+      },
+      cwd,
+    );
+    const slice =
+      choice === "SUMMARY_PROVIDER"
+        ? config.summary
+        : choice === "EMAIL_PROVIDER"
+          ? config.email
+          : config.speech;
+    expect(problemOf(slice)).toEqual({
+      message: `${name}: must be an http:// or https:// URL`,
+      variables: [name],
     });
-    expect(error.message).toContain(name);
-    expect(error.message).not.toContain("secret-key");
   });
 
   it("uses an OpenAI-compatible transcription endpoint when SPEECH_PROVIDER=openai-compatible", () => {
@@ -305,7 +424,7 @@ describe("parseConfig providers", () => {
         SPEECH_PROVIDER: "openai-compatible",
         AZURE_OPENAI_SPEECH_DEPLOYMENT: "whisper",
         AZURE_OPENAI_ENDPOINT: "https://example.openai.azure.com",
-        AZURE_OPENAI_API_KEY: "azure-secret",
+        AZURE_OPENAI_API_KEY: speechKey,
       },
       cwd,
     );
@@ -316,7 +435,7 @@ describe("parseConfig providers", () => {
         endpoint: "https://example.openai.azure.com",
         deployment: "whisper",
         apiVersion: "2024-10-21",
-        apiKey: "azure-secret",
+        apiKey: speechKey,
       },
     });
     // The summariser's settings stay its own.
@@ -324,43 +443,35 @@ describe("parseConfig providers", () => {
   });
 
   it("names what the OpenAI-compatible speech provider lacks, never echoing a key", () => {
-    expect(() => parseConfig({ SPEECH_PROVIDER: "openai-compatible" }, cwd)).toThrow(
+    const speechProblem = (env: Record<string, string>) =>
+      problemOf(parseConfig({ SPEECH_PROVIDER: "openai-compatible", ...env }, cwd).speech);
+    expect(speechProblem({}).message).toMatch(
       /SPEECH_PROVIDER=openai-compatible needs OPENAI_SPEECH_BASE_URL and OPENAI_SPEECH_MODEL/,
     );
-    const noModel = configError({
-      SPEECH_PROVIDER: "openai-compatible",
+    const noModel = speechProblem({
       OPENAI_SPEECH_BASE_URL: "http://localhost:8000/v1",
       OPENAI_SPEECH_API_KEY: "sk-secret",
     });
     expect(noModel.message).toMatch(/needs OPENAI_SPEECH_MODEL /);
     expect(noModel.message).not.toContain("sk-secret");
-    const azure = configError({
-      SPEECH_PROVIDER: "openai-compatible",
+    const azure = speechProblem({
       AZURE_OPENAI_SPEECH_DEPLOYMENT: "whisper",
       AZURE_OPENAI_API_KEY: "azure-secret",
     });
     expect(azure.message).toMatch(/AZURE_OPENAI_SPEECH_DEPLOYMENT needs AZURE_OPENAI_ENDPOINT$/);
     expect(azure.message).not.toContain("azure-secret");
-    expect(() =>
-      parseConfig(
-        {
-          SPEECH_PROVIDER: "openai-compatible",
-          AZURE_OPENAI_SPEECH_DEPLOYMENT: "whisper",
-          AZURE_OPENAI_ENDPOINT: "https://example.openai.azure.com",
-        },
-        cwd,
-      ),
-    ).toThrow(/needs AZURE_OPENAI_API_KEY$/);
-    expect(() =>
-      parseConfig(
-        {
-          SPEECH_PROVIDER: "openai-compatible",
-          OPENAI_SPEECH_BASE_URL: "http://localhost:8000/v1",
-          AZURE_OPENAI_SPEECH_DEPLOYMENT: "whisper",
-        },
-        cwd,
-      ),
-    ).toThrow(/not both/);
+    expect(
+      speechProblem({
+        AZURE_OPENAI_SPEECH_DEPLOYMENT: "whisper",
+        AZURE_OPENAI_ENDPOINT: "https://example.openai.azure.com",
+      }).message,
+    ).toMatch(/needs AZURE_OPENAI_API_KEY$/);
+    expect(
+      speechProblem({
+        OPENAI_SPEECH_BASE_URL: "http://localhost:8000/v1",
+        AZURE_OPENAI_SPEECH_DEPLOYMENT: "whisper",
+      }).message,
+    ).toMatch(/not both/);
     expect(configError({ OPENAI_SPEECH_BASE_URL: "not a url" }).message).toContain("OPENAI_SPEECH_BASE_URL");
     expect(configError({ OPENAI_SPEECH_MAX_MB: "0" }).message).toContain("OPENAI_SPEECH_MAX_MB");
   });

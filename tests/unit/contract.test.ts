@@ -14,6 +14,8 @@ import { ApiRequestError, UNEXPECTED_MESSAGE } from "@/lib/client/request";
 import { fetchJob } from "@/lib/client/transcriptions";
 import {
   exportQuerySchema,
+  liveStartSchema,
+  transcriptionFieldsSchema,
   healthReportSchema,
   idParamsSchema,
   jobListSchema,
@@ -114,6 +116,8 @@ const health: HealthReport = {
     speech: {
       id: "local-whisper-tiny.en",
       name: "Local Whisper tiny.en",
+      provider: "local",
+      configured: true,
       ready: false,
       state: "loading",
       languages: ["en-US"],
@@ -125,6 +129,14 @@ const health: HealthReport = {
   summary: null,
   email: null,
   limits: { maxUploadBytes: 200 * 1024 * 1024, maxDurationSec: 3 * 3600 },
+};
+
+const liveStart = {
+  type: "start",
+  language: "en-US",
+  diarize: true,
+  sampleRate: 16000,
+  encoding: "pcm_s16le",
 };
 
 // The server's shapes fit the contract's types.
@@ -168,6 +180,28 @@ describe("contract schemas", () => {
     expect(
       transcriptEditSchema.safeParse({ text: "a", segments: [{ start: 2, end: 1, text: "a" }] }).success,
     ).toBe(false);
+  });
+
+  it("check the upload's speaker count: 1 to 20, blank for not given", () => {
+    const fields = (speakers?: string) =>
+      transcriptionFieldsSchema.safeParse({
+        diarize: "true",
+        ...(speakers === undefined ? {} : { speakers }),
+      });
+    expect(fields().data).toEqual({ language: "auto", diarize: true, speakers: undefined });
+    expect(fields("").data?.speakers).toBeUndefined();
+    expect(fields(" 3 ").data?.speakers).toBe(3);
+    expect(fields("20").data?.speakers).toBe(20);
+    for (const bad of ["0", "21", "abc", "2.5", "-1", "1e1"]) {
+      const result = fields(bad);
+      expect(result.success).toBe(false);
+      expect(result.error?.issues[0]?.path).toEqual(["speakers"]);
+      expect(result.error?.issues[0]?.message).toMatch(/whole number from 1 to 20/);
+    }
+    expect(liveStartSchema.safeParse({ ...liveStart, speakers: 2 }).data?.speakers).toBe(2);
+    expect(liveStartSchema.safeParse({ ...liveStart, speakers: 0 }).success).toBe(false);
+    expect(liveStartSchema.safeParse({ ...liveStart, speakers: 21 }).success).toBe(false);
+    expect(liveStartSchema.safeParse({ ...liveStart, speakers: "3" }).success).toBe(false);
   });
 });
 

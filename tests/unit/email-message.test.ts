@@ -173,6 +173,16 @@ describe("buildTranscriptEmail through the outbox", () => {
     expect(text).not.toMatch(/\r(?!\n)/);
   });
 
+  it("says how many speakers were asked for", async () => {
+    const { parsed: three } = await sendAndParse(
+      makeTranscript({ settings: { diarize: true, speakers: 3 } }),
+    );
+    expect(three.text).toContain("Speaker identification: on (3 speakers)");
+    expect(htmlToText(three.html as string)).toContain("Speaker identification on (3 speakers)");
+    const { parsed: one } = await sendAndParse(makeTranscript({ settings: { diarize: true, speakers: 1 } }));
+    expect(one.text).toMatch(/Speaker identification: on \(1 speaker\)$/m);
+  });
+
   it("leaves the summary out and says speaker identification is off when so", async () => {
     const plain = makeTranscript({ summary: undefined, language: "en-US", settings: { diarize: false } });
     const { parsed: other } = await sendAndParse(plain);

@@ -35,6 +35,11 @@ describe("live socket helpers", () => {
       { sessionId: "abc", offset: 48_000 },
     );
     expect(liveStartSchema.parse(resumed)).toEqual(resumed);
+    const counted = createStartMessage({ language: "en-US", diarize: true, speakers: 3 });
+    expect(liveStartSchema.parse(counted)).toMatchObject({ diarize: true, speakers: 3 });
+    expect(createStartMessage({ language: "en-US", diarize: false, speakers: 3 })).not.toHaveProperty(
+      "speakers",
+    );
   });
 
   it("reads server frames with the contract and ignores anything else", () => {

@@ -1,12 +1,13 @@
 import {
   cleanSpeakerName,
+  describeSpeakerSetting,
   hasSpeakers,
   renameSpeaker,
   setSegmentSpeaker,
   speakerTurns,
   speakersOf,
 } from "@/lib/domain/speakers";
-import type { Segment } from "@/lib/domain/transcript";
+import { transcriptSettings, type Segment } from "@/lib/domain/transcript";
 
 const segments: Segment[] = [
   { start: 0, end: 1, text: "Hi.", speaker: "Guest-1" },
@@ -57,5 +58,23 @@ describe("speakers", () => {
       { speaker: "B", text: "Three." },
       { text: "Four." },
     ]);
+  });
+});
+
+describe("the speaker setting", () => {
+  it("keeps a count only with speaker identification, and only a usable one", () => {
+    expect(transcriptSettings(true, 3)).toEqual({ diarize: true, speakers: 3 });
+    expect(transcriptSettings(true)).toEqual({ diarize: true });
+    expect(transcriptSettings(false, 3)).toEqual({ diarize: false });
+    expect(transcriptSettings(true, 0)).toEqual({ diarize: true });
+    expect(transcriptSettings(true, 2.5)).toEqual({ diarize: true });
+    expect(transcriptSettings(true, null)).toEqual({ diarize: true });
+  });
+
+  it("says it in words", () => {
+    expect(describeSpeakerSetting({ diarize: false })).toBe("off");
+    expect(describeSpeakerSetting({ diarize: true })).toBe("on");
+    expect(describeSpeakerSetting({ diarize: true, speakers: 1 })).toBe("on (1 speaker)");
+    expect(describeSpeakerSetting({ diarize: true, speakers: 3 })).toBe("on (3 speakers)");
   });
 });

@@ -5,13 +5,15 @@ import { parseMultipart } from "@/lib/http/multipart";
 import { route } from "@/lib/http/route";
 import { requestContext } from "@/lib/services";
 import { listTranscripts } from "@/lib/services/library";
-import { startTranscription, uploadLimits } from "@/lib/services/transcriptions";
+import { ensureEngineConfigured, startTranscription, uploadLimits } from "@/lib/services/transcriptions";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const POST = route({}, async ({ request }) => {
   const context = await requestContext(request);
+  // Before the body is read: an upload the engine cannot take fails at once.
+  ensureEngineConfigured(context);
   const form = await parseMultipart(request, uploadLimits(context));
   const started = await startTranscription(context, form.file, form.fields);
   return NextResponse.json(started, {

@@ -25,6 +25,32 @@ export class SmtpSender implements EmailSender {
     });
   }
 
+  /** Connects and logs in without sending anything (SMTP's own check). */
+  async check(signal: AbortSignal): Promise<void> {
+    let onAbort = () => {};
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(signal.reason);
+      signal.addEventListener("abort", onAbort, { once: true });
+    });
+    try {
+      await Promise.race([this.transport.verify(), aborted]);
+    } catch (error) {
+      if (signal.aborted) throw error;
+      const code = (error as { code?: string }).code;
+      const reason =
+        code === "EAUTH"
+          ? "It refused the login: check SMTP_USER and SMTP_PASSWORD."
+          : code === "ETLS"
+            ? "The TLS connection failed: check SMTP_SECURE and SMTP_REQUIRE_TLS."
+            : code === "ECONNECTION" || code === "ETIMEDOUT" || code === "ESOCKET" || code === "EDNS"
+              ? "It could not be reached: check SMTP_HOST and SMTP_PORT."
+              : "It did not accept the connection.";
+      throw new AppError("email_unavailable", reason, { cause: error });
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+    }
+  }
+
   async send(message: EmailMessage): Promise<SentEmail> {
     try {
       const info = await this.transport.sendMail(toMailOptions(message));

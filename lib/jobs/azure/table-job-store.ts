@@ -1,7 +1,7 @@
 import { odata, type TableClient, type TableEntityResult } from "@azure/data-tables";
 import { createOnce, mapStorageError } from "@/lib/azure/storage-errors";
 import type { ErrorCode } from "@/lib/domain/errors";
-import type { Segment } from "@/lib/domain/transcript";
+import { transcriptSettings, type Segment } from "@/lib/domain/transcript";
 import type { JobRecord, JobStage, JobStatus, JobStore, NewJobRecord } from "../types";
 
 /** A string property holds at most 32 K UTF-16 units; segments so far are split over a few. */
@@ -15,6 +15,8 @@ interface JobEntity {
   Title: string;
   Language: string;
   Diarize: boolean;
+  /** How many speakers were said to be in the recording (with `Diarize`). */
+  Speakers?: number;
   Status: JobStatus;
   Stage: JobStage;
   Progress: number;
@@ -39,6 +41,7 @@ const SUMMARY_COLUMNS = [
   "Title",
   "Language",
   "Diarize",
+  "Speakers",
   "Status",
   "Stage",
   "Progress",
@@ -150,6 +153,7 @@ function toEntity(record: NewJobRecord): JobEntity {
     CreatedAt: record.createdAt,
     UpdatedAt: record.updatedAt,
   };
+  if (record.settings.speakers !== undefined) entity.Speakers = record.settings.speakers;
   if (record.error) {
     entity.ErrorCode = record.error.code;
     entity.ErrorMessage = record.error.message.slice(0, 2_000);
@@ -187,7 +191,7 @@ function fromEntity(entity: TableEntityResult<JobEntity>): JobRecord {
     recordingId: entity.RecordingId,
     title: entity.Title,
     language: entity.Language,
-    settings: { diarize: entity.Diarize ?? false },
+    settings: transcriptSettings(entity.Diarize ?? false, entity.Speakers),
     status: entity.Status,
     stage: entity.Stage,
     progress: entity.Progress ?? 0,

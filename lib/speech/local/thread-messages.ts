@@ -1,5 +1,5 @@
 import type { PcmAudio } from "@/lib/audio/pcm";
-import type { EngineStatus, Segment, SpeechResult } from "../types";
+import type { EngineStatus, Segment, SpeechResult, TranscribeOptions } from "../types";
 
 /** An error as it crosses the thread boundary. */
 export interface ThreadError {
@@ -11,7 +11,12 @@ export interface ThreadError {
 /** What the server thread asks of the engine thread. */
 export type ThreadRequest =
   | { type: "warm-up" }
-  | { type: "transcribe"; id: number; audio: PcmAudio; options: { language: string; diarize: boolean } }
+  | {
+      type: "transcribe";
+      id: number;
+      audio: PcmAudio;
+      options: Pick<TranscribeOptions, "language" | "diarize" | "speakers">;
+    }
   | { type: "abort"; id: number }
   | { type: "live-decode"; id: number; samples: Float32Array; final: boolean }
   | { type: "close" };

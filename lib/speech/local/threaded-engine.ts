@@ -111,7 +111,11 @@ export class ThreadedSpeechEngine implements SpeechEngine, LiveModel {
         type: "transcribe",
         id,
         audio,
-        options: { language: options.language, diarize: options.diarize },
+        options: {
+          language: options.language,
+          diarize: options.diarize,
+          ...(options.speakers !== undefined ? { speakers: options.speakers } : {}),
+        },
       });
     });
   }

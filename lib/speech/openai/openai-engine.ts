@@ -65,6 +65,20 @@ export class OpenAiSpeechEngine implements SpeechEngine {
     if (this.state.state === "idle") this.state = { ready: true, state: "ready", loadMs: 0 };
   }
 
+  /**
+   * Lists the service's models, which costs nothing: it answers and takes the key. A service
+   * without that endpoint (a 404) answered all the same.
+   */
+  async check(signal: AbortSignal): Promise<void> {
+    const { module, client } = await this.loadSdk();
+    try {
+      await client.models.list({ signal, maxRetries: 0, timeout: 10_000 });
+    } catch (error) {
+      const failure = checkFailure(module, error);
+      if (failure) throw new AppError("engine_unavailable", failure, { cause: error });
+    }
+  }
+
   /** The `openai` package loads only when this provider is configured. */
   private loadSdk(): Promise<{ module: typeof OpenAiSdk; client: OpenAI }> {
     this.sdk ??= import("openai").then((module) => {
@@ -158,6 +172,17 @@ export class OpenAiSpeechEngine implements SpeechEngine {
       throw mapped;
     }
   }
+}
+
+/** Why a start-up check failed, or null when the service answered (any answer but a refusal or a fault). */
+function checkFailure(sdk: typeof OpenAiSdk, error: unknown): string | null {
+  if (error instanceof sdk.APIConnectionError) {
+    return "It could not be reached: check its URL and that it is running.";
+  }
+  if (!(error instanceof sdk.APIError)) return "The check failed before the service answered.";
+  const status = error.status ?? 0;
+  if (status === 401 || status === 403) return `It refused the key (error ${status}): check the API key.`;
+  return status >= 500 ? `It answered with an error (${status}).` : null;
 }
 
 /** Maps the `openai` package's errors to ours, with messages a person can act on. */

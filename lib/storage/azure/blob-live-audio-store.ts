@@ -1,7 +1,9 @@
 import type { BlobItem, ContainerClient } from "@azure/storage-blob";
 import type { LiveAudioEntry, LiveAudioMetadata, LiveAudioStore } from "../types";
 import { createOnce, mapStorageError } from "@/lib/azure/storage-errors";
+import { transcriptSettings } from "@/lib/domain/transcript";
 import { createId } from "@/lib/util/ids";
+import { speakerCount } from "./blob-recording-store";
 
 /** Live sessions' audio as append blobs `<owner>/<id>.pcm` in their own container. */
 export class BlobLiveAudioStore implements LiveAudioStore {
@@ -96,6 +98,7 @@ function toBlobMetadata(metadata: LiveAudioMetadata): Record<string, string> {
     createdat: metadata.createdAt,
     language: metadata.language,
     diarize: String(metadata.diarize),
+    ...(metadata.speakers !== undefined ? { speakers: String(metadata.speakers) } : {}),
   };
 }
 
@@ -112,7 +115,7 @@ function fromBlobItem(item: BlobItem): LiveAudioEntry | null {
       name: meta.name ? decodeURIComponent(meta.name) : `${id}.wav`,
       createdAt: meta.createdat ?? item.properties.createdOn?.toISOString() ?? new Date().toISOString(),
       language: meta.language ?? "auto",
-      diarize: meta.diarize === "true",
+      ...transcriptSettings(meta.diarize === "true", speakerCount(meta.speakers)),
     },
     sizeBytes: item.properties.contentLength ?? 0,
     lastWriteAt: item.properties.lastModified ?? new Date(0),

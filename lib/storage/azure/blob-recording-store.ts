@@ -151,6 +151,7 @@ function toBlobMetadata(metadata: Omit<RecordingMetadata, "id">): Record<string,
   if (metadata.durationSec !== null) out.durationsec = String(metadata.durationSec);
   if (metadata.transcriptionId) out.transcriptionid = metadata.transcriptionId;
   if (metadata.diarize !== undefined) out.diarize = String(metadata.diarize);
+  if (metadata.speakers !== undefined) out.speakers = String(metadata.speakers);
   if (metadata.transcriptionError) out.transcriptionerror = metadata.transcriptionError;
   if (metadata.source) out.source = metadata.source;
   return out;
@@ -160,6 +161,7 @@ function fromBlobItem(item: BlobItem): RecordingMetadata {
   const meta = item.metadata ?? {};
   const [, id = "", ...nameParts] = item.name.split("/");
   const duration = meta.durationsec === undefined ? null : Number(meta.durationsec);
+  const speakers = speakerCount(meta.speakers);
   return {
     id,
     name: meta.name ? safeDecode(meta.name) : nameParts.join("/"),
@@ -170,9 +172,16 @@ function fromBlobItem(item: BlobItem): RecordingMetadata {
     language: meta.language ?? "",
     transcriptionId: meta.transcriptionid ?? null,
     ...(meta.diarize !== undefined ? { diarize: meta.diarize === "true" } : {}),
+    ...(speakers !== undefined ? { speakers } : {}),
     ...(meta.transcriptionerror ? { transcriptionError: meta.transcriptionerror } : {}),
     ...(meta.source === "live" ? { source: "live" as const } : {}),
   };
+}
+
+/** A stored speaker count, or undefined when absent or not a count (metadata edited by hand). */
+export function speakerCount(value: string | undefined): number | undefined {
+  const count = Number(value);
+  return value !== undefined && Number.isInteger(count) && count >= 1 ? count : undefined;
 }
 
 function safeDecode(value: string): string {

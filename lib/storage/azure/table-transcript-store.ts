@@ -3,7 +3,12 @@ import { odata, type TableClient, type TableEntityResult } from "@azure/data-tab
 import type { ContainerClient } from "@azure/storage-blob";
 import { AppError } from "@/lib/domain/errors";
 import { logger } from "@/lib/log";
-import type { Segment, TranscriptSettings, UncoveredSpeech } from "@/lib/domain/transcript";
+import {
+  transcriptSettings,
+  type Segment,
+  type TranscriptSettings,
+  type UncoveredSpeech,
+} from "@/lib/domain/transcript";
 import type { Page, StoredTranscript, TranscriptHeader, TranscriptStore } from "../types";
 import { createOnce, mapStorageError } from "@/lib/azure/storage-errors";
 
@@ -285,5 +290,5 @@ function toHeader(entity: TableEntityResult<TranscriptEntity>): TranscriptHeader
 /** Settings as stored; older rows also repeated the language, which now lives only on the transcript. */
 function settingsFrom(json: string): TranscriptSettings {
   const parsed = JSON.parse(json) as Partial<TranscriptSettings>;
-  return { diarize: parsed.diarize === true };
+  return transcriptSettings(parsed.diarize === true, parsed.speakers);
 }

@@ -26,6 +26,19 @@ export class ChatSummarizer implements Summarizer {
     private readonly chunkChars: number,
   ) {}
 
+  /**
+   * Lists the service's models, which costs nothing: it answers and takes the credentials. A
+   * service without that endpoint (a 404) answered all the same.
+   */
+  async check(signal: AbortSignal): Promise<void> {
+    try {
+      await this.client.models.list({ signal, maxRetries: 0, timeout: 10_000 });
+    } catch (error) {
+      const failure = checkFailure(error);
+      if (failure) throw new AppError("summary_unavailable", failure, { cause: error });
+    }
+  }
+
   async summarize(input: SummaryInput, options: SummarizeOptions = {}): Promise<string> {
     const chunks = chunkText(input.text, this.chunkChars);
     if (chunks.length === 0) throw new AppError("empty_transcript", "There is no text to summarise yet.");
@@ -87,6 +100,19 @@ export class ChatSummarizer implements Summarizer {
     if (!text.trim()) throw new AppError("summary_failed", `${this.info.name} returned an empty summary.`);
     return text.trim();
   }
+}
+
+/** Why a start-up check failed, or null when the service answered (any answer but a refusal or a fault). */
+function checkFailure(error: unknown): string | null {
+  if (error instanceof OpenAI.APIConnectionError) {
+    return "It could not be reached: check the endpoint and that the service is running.";
+  }
+  if (!(error instanceof OpenAI.APIError)) return "The check failed before the service answered.";
+  const status = error.status ?? 0;
+  if (status === 401 || status === 403) {
+    return `It refused the credentials (error ${status}): check the key or identity.`;
+  }
+  return status >= 500 ? `It answered with an error (${status}).` : null;
 }
 
 /** Maps the `openai` package's errors to ours, with messages a person can act on. */
