@@ -13,7 +13,7 @@ import { findFfmpeg } from "../helpers/ffmpeg";
 
 interface Transcript {
   segments: Array<{ start: number; end: number; text: string; speaker?: string }>;
-  settings: { diarize: boolean };
+  settings: { diarize: boolean; speakers?: number };
 }
 
 let workDir: string;
@@ -99,6 +99,10 @@ describe("speaker diarization with the local engine", () => {
     const jfk = readFixture("jfk.wav");
     const labelled = await transcribe(jfk, { diarize: "true" });
     expect(new Set(labelled.segments.map((segment) => segment.speaker))).toEqual(new Set(["Speaker 1"]));
+    const counted = await transcribe(jfk, { diarize: "true", speakers: "2" });
+    expect(counted.settings).toEqual({ diarize: true, speakers: 2 });
+    expect(new Set(counted.segments.map((segment) => segment.speaker)).size).toBeLessThanOrEqual(2);
+    expect(counted.segments.every((segment) => /^Speaker [12]$/.test(segment.speaker ?? ""))).toBe(true);
     const plain = await transcribe(jfk, { diarize: "false" });
     expect(plain.segments.every((segment) => segment.speaker === undefined)).toBe(true);
     expect(plain.segments.map((segment) => segment.text)).toEqual(
