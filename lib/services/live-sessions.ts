@@ -2,7 +2,7 @@ import { createReadStream, createWriteStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
-import { PCM_SAMPLE_RATE } from "@/lib/audio/pcm";
+import { PCM_SAMPLE_RATE, type PcmAudio } from "@/lib/audio/pcm";
 import { wavHeader } from "@/lib/audio/wav";
 import type { LiveServerMessage, LiveStart } from "@/lib/contract/live";
 import { AppError, toAppError } from "@/lib/domain/errors";
@@ -395,24 +395,38 @@ export class LiveSessions {
   /**
    * Turns a session's stored audio into a recording (WAV) with its transcript: the live finals,
    * or (when the live transcription failed or a restart cut it) a queued file transcription.
+   * With speaker identification asked for, the finals are labelled from the recorded audio.
    * Safe to run again after a crash at any step.
    */
   async saveRecording(
     owner: string,
     metadata: LiveAudioMetadata,
     audioBytes: number | null,
-    segments: Segment[] | null,
+    finals: Segment[] | null,
   ): Promise<SavedLive> {
     const { storage, jobs, engine } = this.services;
     const context = { services: this.services, owner };
     const saved = { transcriptionId: metadata.transcriptionId, recordingId: metadata.id };
     const now = new Date().toISOString();
     let durationSec = 0;
+    let segments = finals;
+    const labelSpeakers = async (audio: PcmAudio) => {
+      if (!finals?.length || !metadata.diarize || !engine.labelSpeakers) return;
+      segments = await engine
+        .labelSpeakers(audio, finals, { speakers: metadata.speakers })
+        .catch((error: unknown) => {
+          logger.warn("live session saved without speaker labels", {
+            sessionId: metadata.id,
+            error: String(error),
+          });
+          return finals;
+        });
+    };
     const existing = await storage.recordings.get(owner, metadata.id);
     if (existing) {
       durationSec = existing.durationSec ?? 0;
     } else {
-      durationSec = await this.storeWav(owner, metadata, audioBytes);
+      durationSec = await this.storeWav(owner, metadata, audioBytes, labelSpeakers);
     }
     const title = `Live ${metadata.createdAt.slice(0, 16).replace("T", " ")}`;
     if (segments) {
@@ -462,6 +476,7 @@ export class LiveSessions {
     owner: string,
     metadata: LiveAudioMetadata,
     audioBytes: number | null,
+    withAudio: (audio: PcmAudio) => Promise<void>,
   ): Promise<number> {
     const { storage, tempDir } = this.services;
     const dir = path.join(tempDir, "live");
@@ -477,7 +492,14 @@ export class LiveSessions {
         yield wavHeader(dataBytes, PCM_SAMPLE_RATE);
         if (dataBytes > 0) yield* createReadStream(pcmPath, { start: 0, end: dataBytes - 1 });
       }, createWriteStream(wavPath));
-      const durationSec = Math.round((dataBytes / BYTES_PER_SAMPLE / PCM_SAMPLE_RATE) * 100) / 100;
+      const samples = dataBytes / BYTES_PER_SAMPLE;
+      await withAudio({
+        path: pcmPath,
+        sampleRate: PCM_SAMPLE_RATE,
+        samples,
+        durationSec: samples / PCM_SAMPLE_RATE,
+      });
+      const durationSec = Math.round((samples / PCM_SAMPLE_RATE) * 100) / 100;
       await storage.recordings.uploadFile(
         owner,
         {

@@ -85,6 +85,12 @@ export interface SpeechEngine {
   /** Releases what the engine holds (a thread, a model) once its work stops; it loads again on use. */
   close?(): Promise<void>;
   /**
+   * Labels segments transcribed elsewhere (a live session's finals) with the speakers of the
+   * recorded audio, as `transcribe` does with `diarize`. Engines without offline speaker
+   * identification leave it out.
+   */
+  labelSpeakers?(audio: PcmAudio, segments: Segment[], options: { speakers?: number }): Promise<Segment[]>;
+  /**
    * Starts transcribing a live 16 kHz mono stream: events arrive through `options.emit` while
    * audio is pushed. Engines without live support leave it out.
    */

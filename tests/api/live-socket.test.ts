@@ -374,3 +374,45 @@ describe("a live engine that fails mid-session", () => {
     });
   });
 });
+
+describe("the live socket with the local engine", () => {
+  beforeAll(() => startServer({ SPEECH_PROVIDER: undefined }));
+  afterAll(() => stopServer());
+
+  it("labels the saved finals with the speakers of the recorded audio when asked", async () => {
+    const pcmOfFixture = (name: string) => {
+      const wav = readFixture(name);
+      const info = inspectWav(wav, wav.length);
+      if ("problem" in info || info.dataOffset === null) throw new Error(`${name} has no readable header`);
+      return wav.subarray(info.dataOffset);
+    };
+    const pause = Buffer.alloc(bytes(1));
+    const turns = ["kitchen.wav", "jfk.wav", "paris.wav", "kitchen.wav"].map(pcmOfFixture);
+    const conversation = Buffer.concat([pause, ...turns.flatMap((turn) => [turn, pause]), pause]);
+
+    const client = await connect();
+    client.sendJson(startFrame({ diarize: true }));
+    await client.next("ready");
+    await client.sendPcm(conversation, { paceMs: 5 });
+    client.sendJson({ type: "stop" });
+    const saved = await client.next("saved", 120_000);
+    const finals = client.messages.flatMap((message) => (message.type === "final" ? [message.segment] : []));
+
+    const { transcript } = await savedSession(saved);
+    expect(transcript!.settings).toMatchObject({ diarize: true });
+    expect(transcript!.segments.map((segment) => segment.text).join(" ")).toBe(
+      finals.map((segment) => segment.text).join(" "),
+    );
+    const jfkStart = (pause.length + turns[0]!.length + pause.length) / 32_000;
+    const jfkEnd = jfkStart + turns[1]!.length / 32_000;
+    const speakerAt = (from: number, to: number) =>
+      new Set(
+        transcript!.segments
+          .filter((segment) => segment.start < to && segment.end > from)
+          .map((segment) => segment.speaker),
+      );
+    expect(speakerAt(0, jfkStart - 0.5)).toEqual(new Set(["Speaker 1"]));
+    expect(speakerAt(jfkStart + 0.5, jfkEnd - 0.5)).toEqual(new Set(["Speaker 2"]));
+    expect(speakerAt(jfkEnd + 0.5, conversation.length / 32_000)).toEqual(new Set(["Speaker 1"]));
+  }, 150_000);
+});

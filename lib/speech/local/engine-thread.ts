@@ -58,6 +58,12 @@ port.on("message", (request: ThreadRequest) => {
         (error: unknown) => post({ type: "live-error", id: request.id, error: describe(error) }),
       );
       return;
+    case "label-speakers":
+      engine.labelSpeakers(request.audio, request.segments, { speakers: request.speakers }).then(
+        (segments) => post({ type: "live-decoded", id: request.id, segments }),
+        (error: unknown) => post({ type: "live-error", id: request.id, error: describe(error) }),
+      );
+      return;
     case "close":
       // Native sessions must be freed before the thread ends, or onnxruntime aborts the process.
       for (const controller of running.values()) controller.abort();

@@ -120,6 +120,25 @@ export class LocalWhisperEngine implements SpeechEngine {
     return segments.map((segment) => ({ start: segment.start, end: segment.end, text: segment.text.trim() }));
   }
 
+  /**
+   * Labels segments decoded elsewhere (a live session's finals) with the speakers of `audio`. It
+   * does not wait for a running file transcription: the VAD keeps no state between calls.
+   */
+  async labelSpeakers(
+    audio: PcmAudio,
+    segments: Segment[],
+    options: { speakers?: number },
+  ): Promise<Segment[]> {
+    const { vad } = await this.models();
+    const probabilities = await vad.detect(audio);
+    const { turns } = await diarizeAudio(audio, {
+      probabilities,
+      frameSamples: VAD_FRAME_SAMPLES,
+      speakers: options.speakers,
+    });
+    return labelSegments(segments, turns);
+  }
+
   /** Frees the loaded models once the running transcription ends; they load again on next use. */
   async release(): Promise<void> {
     const loading = this.loading;

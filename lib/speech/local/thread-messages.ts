@@ -19,6 +19,7 @@ export type ThreadRequest =
     }
   | { type: "abort"; id: number }
   | { type: "live-decode"; id: number; samples: Float32Array; final: boolean }
+  | { type: "label-speakers"; id: number; audio: PcmAudio; segments: Segment[]; speakers?: number }
   | { type: "close" };
 
 /** What the engine thread answers. */

@@ -155,8 +155,24 @@ export class ThreadedSpeechEngine implements SpeechEngine, LiveModel {
     return this.liveVadModel;
   }
 
-  /** Sends a live request (its audio copied, the caller keeps its own) and waits for the answer. */
-  private ask(request: Extract<ThreadRequest, { type: "live-decode" }>): Promise<unknown> {
+  /** Labels a live session's finals with the speakers of its audio, in the thread. */
+  async labelSpeakers(
+    audio: PcmAudio,
+    segments: Segment[],
+    options: { speakers?: number },
+  ): Promise<Segment[]> {
+    await this.warmUp();
+    return (await this.ask({
+      type: "label-speakers",
+      id: ++this.lastId,
+      audio,
+      segments,
+      ...(options.speakers !== undefined ? { speakers: options.speakers } : {}),
+    })) as Segment[];
+  }
+
+  /** Sends a request answered outside the job calls (its data copied) and waits for the answer. */
+  private ask(request: Extract<ThreadRequest, { type: "live-decode" | "label-speakers" }>): Promise<unknown> {
     return new Promise((resolve, reject) => {
       this.liveCalls.set(request.id, { resolve, reject });
       this.inThread.add(request.id);
