@@ -376,7 +376,9 @@ describe("a live engine that fails mid-session", () => {
 });
 
 describe("the live socket with the local engine", () => {
-  beforeAll(() => startServer({ SPEECH_PROVIDER: undefined }));
+  beforeAll(() =>
+    startServer({ SPEECH_PROVIDER: undefined, LIVE_MAX_SESSIONS: undefined, LIVE_MAX_MINUTES: undefined }),
+  );
   afterAll(() => stopServer());
 
   it("labels the saved finals with the speakers of the recorded audio when asked", async () => {
