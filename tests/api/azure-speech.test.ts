@@ -134,6 +134,21 @@ async function pushAll(live: { push(samples: Float32Array): Promise<void> }, byt
   for (let at = 0; at < samples.length; at += 1_600) await live.push(samples.slice(at, at + 1_600));
 }
 
+/** An Entra ID credential whose first token is about to expire, so the next use must renew it. */
+function renewingCredential() {
+  const scopes: Array<string | string[]> = [];
+  let issued = 0;
+  const credential = {
+    getToken: (scope: string | string[]) => {
+      scopes.push(scope);
+      issued++;
+      const lifetime = issued === 1 ? 60_000 : 3_600_000;
+      return Promise.resolve({ token: `entra-token-${issued}`, expiresOnTimestamp: Date.now() + lifetime });
+    },
+  };
+  return { credential, scopes };
+}
+
 describe("Azure speech engine: files through fast transcription", () => {
   it("sends one multipart request with a 16 kHz mono WAV and its definition, and maps the phrases at the audio's sound", async () => {
     const engine = configuredEngine();
@@ -264,17 +279,7 @@ describe("Azure speech engine: files through fast transcription", () => {
   it("authenticates with an Entra ID access token as a Bearer token, renewing it before it expires", async () => {
     const resourceId =
       "/subscriptions/0000/resourceGroups/speech-rg/providers/Microsoft.CognitiveServices/accounts/my-speech";
-    const scopes: Array<string | string[]> = [];
-    let issued = 0;
-    const credential = {
-      getToken: (scope: string | string[]) => {
-        scopes.push(scope);
-        issued++;
-        // The first token is about to expire: the next request must get a new one.
-        const lifetime = issued === 1 ? 60_000 : 3_600_000;
-        return Promise.resolve({ token: `entra-token-${issued}`, expiresOnTimestamp: Date.now() + lifetime });
-      },
-    };
+    const { credential, scopes } = renewingCredential();
     const config = parseConfig({
       NODE_ENV: "test",
       SPEECH_PROVIDER: "azure",
@@ -775,17 +780,7 @@ describe("Azure speech engine: live", () => {
   it("authenticates the SDK with an Entra ID token instead of the key, renewing it before it expires", async () => {
     const resourceId =
       "/subscriptions/0000/resourceGroups/speech-rg/providers/Microsoft.CognitiveServices/accounts/my-speech";
-    const scopes: Array<string | string[]> = [];
-    let issued = 0;
-    const credential = {
-      getToken: (scope: string | string[]) => {
-        scopes.push(scope);
-        issued++;
-        // The first token is about to expire: the next session must get a new one.
-        const lifetime = issued === 1 ? 60_000 : 3_600_000;
-        return Promise.resolve({ token: `entra-token-${issued}`, expiresOnTimestamp: Date.now() + lifetime });
-      },
-    };
+    const { credential, scopes } = renewingCredential();
     const config = parseConfig({
       NODE_ENV: "test",
       SPEECH_PROVIDER: "azure",
