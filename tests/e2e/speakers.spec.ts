@@ -1,5 +1,71 @@
+import fs from "node:fs";
+import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { transcribeJfk } from "./transcribe-fixture";
+
+const fixtures = path.resolve(__dirname, "..", "fixtures");
+
+/** The samples of a 16 kHz mono 16-bit WAV fixture (its `data` chunk). */
+function pcmOf(name: string): Buffer {
+  const wav = fs.readFileSync(path.join(fixtures, name));
+  for (let at = 12; at + 8 <= wav.length;) {
+    const size = wav.readUInt32LE(at + 4);
+    if (wav.toString("ascii", at, at + 4) === "data") return wav.subarray(at + 8, at + 8 + size);
+    at += 8 + size + (size % 2);
+  }
+  throw new Error(`${name} has no data chunk`);
+}
+
+/** Two voices taking turns: a synthetic voice, President Kennedy, the synthetic voice again. */
+function conversationWav(): Buffer {
+  const pause = Buffer.alloc(16_000 * 2 * 0.8);
+  const data = Buffer.concat(
+    ["kitchen.wav", "jfk.wav", "paris.wav", "kitchen.wav"]
+      .flatMap((name) => [pause, pcmOf(name)])
+      .concat(pause),
+  );
+  const header = Buffer.alloc(44);
+  header.write("RIFF", 0, "ascii");
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write("WAVEfmt ", 8, "ascii");
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(16_000, 24);
+  header.writeUInt32LE(32_000, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write("data", 36, "ascii");
+  header.writeUInt32LE(data.length, 40);
+  return Buffer.concat([header, data]);
+}
+
+test("speakers are identified when asked, and labelled on the transcript's segments", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByTestId("engine-status")).toContainText(/ready/i);
+  const identify = page.getByRole("switch", { name: "Identify speakers" });
+  await identify.click();
+  await expect(identify).toHaveAttribute("aria-checked", "true");
+  await page.getByTestId("file-input").setInputFiles({
+    name: "conversation.wav",
+    mimeType: "audio/wav",
+    buffer: conversationWav(),
+  });
+  await expect(page.getByTestId("transcript-text")).toHaveValue(/ask not what your country can do for you/i);
+  await expect(page.getByText("Speaker identification")).toBeVisible();
+  await page.getByRole("tab", { name: "Segments" }).click();
+  const labels = page.getByTestId("speaker");
+  await expect(labels.first()).toBeVisible();
+  const names = await labels.allTextContents();
+  expect(names[0]).toBe("Speaker 1");
+  expect(new Set(names)).toEqual(new Set(["Speaker 1", "Speaker 2"]));
+  // The turns come back in order: the synthetic voice, Kennedy, then the synthetic voice.
+  expect(names.filter((name, i) => i === 0 || name !== names[i - 1])).toEqual([
+    "Speaker 1",
+    "Speaker 2",
+    "Speaker 1",
+  ]);
+});
 
 type Segment = { start: number; end: number; text: string; speaker?: string };
 
