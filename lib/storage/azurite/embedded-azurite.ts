@@ -27,8 +27,7 @@ export interface EmbeddedAzuriteOptions {
 export interface EmbeddedAzurite {
   connectionString: string;
   ports: { blob: number; queue: number; table: number };
-  /** Saves the emulator's indexes now (they are otherwise written every 5 s). */
-  /** Saves the emulator's indexes now: all of them, or (`blobs`) only Blob Storage's. */
+  /** Saves the emulator's indexes now (otherwise written every 5 s): all, or (`blobs`) Blob Storage's. */
   flush(scope?: "blobs"): Promise<void>;
   stop(): Promise<void>;
 }
