@@ -36,7 +36,9 @@ export function isPublicPath(pathname: string): boolean {
 
 function pathOf(url: string | undefined): { pathname: string; search: string } {
   try {
-    const parsed = new URL(url ?? "/", "http://localhost");
+    // Appended, not resolved: `//host/path` stays a path, as the server routes it.
+    const target = url ?? "/";
+    const parsed = new URL(target.startsWith("/") ? `http://localhost${target}` : target);
     return { pathname: parsed.pathname, search: parsed.search };
   } catch {
     return { pathname: "/", search: "" };

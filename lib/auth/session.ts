@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { PasswordUser } from "@/lib/config";
 
 /** Name of the session cookie (password sign-in). */
@@ -29,11 +29,17 @@ function mac(payload: string, secret: string, passwordHash: string): Buffer {
   return createHmac("sha256", secret).update(`${VERSION}.${payload}.${credential}`).digest();
 }
 
-/** A signed session token: `v1.<claims, base64url JSON>.<MAC, base64url>`. */
+/**
+ * A signed session token: `v1.<claims, base64url JSON>.<MAC, base64url>`. A random nonce makes
+ * each one distinct, so that signing out ends that session only.
+ */
 export function createSessionToken(claims: SessionClaims, keys: SessionKeys): string {
   const user = keys.users.find((candidate) => candidate.name === claims.user);
   if (!user) throw new Error("sessions are only made for configured users");
-  const payload = Buffer.from(JSON.stringify({ u: claims.user, exp: claims.exp })).toString("base64url");
+  const nonce = randomBytes(12).toString("base64url");
+  const payload = Buffer.from(JSON.stringify({ u: claims.user, exp: claims.exp, n: nonce })).toString(
+    "base64url",
+  );
   return `${VERSION}.${payload}.${mac(payload, keys.secret, user.passwordHash).toString("base64url")}`;
 }
 
