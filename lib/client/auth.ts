@@ -18,9 +18,3 @@ export function signIn(username: string, password: string): Promise<{ user: { na
 export function signOut(): Promise<void> {
   return requestEmpty("/api/auth/sign-out", { method: "POST" });
 }
-
-/** Where to go to sign in again, coming back to the page open now. */
-export function signInPath(): string {
-  const here = `${window.location.pathname}${window.location.search}`;
-  return here === "/" ? "/sign-in" : `/sign-in?next=${encodeURIComponent(here)}`;
-}
