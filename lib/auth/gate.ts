@@ -159,15 +159,11 @@ export function warnAboutExposure(config: Pick<AppConfig, "auth" | "server">, ho
       hint: "anyone who can reach this address can read, change and delete every recording: set AUTH_MODE=password or entra, or HOST=127.0.0.1",
     });
     warnings.push(message);
-  } else if (
-    config.auth.mode === "password" &&
-    !config.server.trustProxy &&
-    !config.server.publicOrigin?.startsWith("https:")
-  ) {
+  } else if (config.auth.mode === "password" && !config.server.trustProxy && !config.auth.httpsOnly) {
     const message = "password sign-in over plain HTTP";
     logger.warn(message, {
       host,
-      hint: "passwords and session cookies cross the network unencrypted: serve the app behind HTTPS (TRUST_PROXY=true, PUBLIC_ORIGIN=https://…)",
+      hint: "passwords and session cookies cross the network unencrypted: serve the app behind HTTPS (TRUST_PROXY=true, PUBLIC_ORIGINS=https://…)",
     });
     warnings.push(message);
   }

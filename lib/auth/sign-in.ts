@@ -23,14 +23,14 @@ function passwordAuth(auth: AuthConfig): PasswordAuth {
 }
 
 /**
- * Whether the browser reached the app over HTTPS: the configured public origin says so, or a
- * trusted proxy's `X-Forwarded-Proto` does. Decides the cookie's `Secure`.
+ * Whether the session cookie must be `Secure`: the configured public origins are all https, the
+ * request itself is, or a trusted proxy's `X-Forwarded-Proto` says the browser used HTTPS.
  */
-export function cameOverHttps(request: Request, server: AppConfig["server"]): boolean {
-  if (server.publicOrigin?.startsWith("https:")) return true;
+export function cameOverHttps(request: Request, config: Pick<AppConfig, "auth" | "server">): boolean {
+  if (config.auth.mode === "password" && config.auth.httpsOnly) return true;
   if (new URL(request.url).protocol === "https:") return true;
   const forwarded = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
-  return server.trustProxy && forwarded === "https";
+  return config.server.trustProxy && forwarded === "https";
 }
 
 /** What a successful sign-in gives: the user and the `Set-Cookie` value of their session. */
@@ -80,7 +80,7 @@ export async function signIn(
     user: { name: user.name, owner: ownerOf("password", user.name) },
     setCookie: sessionCookie(token, {
       maxAgeSec: auth.sessionSec,
-      secure: cameOverHttps(request, config.server),
+      secure: cameOverHttps(request, config),
     }),
   };
 }
@@ -103,7 +103,7 @@ export function signOut(
       logger.info("signed out", { user: claims.user });
     }
   }
-  return sessionCookie(null, { maxAgeSec: 0, secure: cameOverHttps(request, config.server) });
+  return sessionCookie(null, { maxAgeSec: 0, secure: cameOverHttps(request, config) });
 }
 
 /** `GET /api/auth/session`: the mode and who the request is signed in as. */

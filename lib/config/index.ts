@@ -14,7 +14,22 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().min(1).default("127.0.0.1"),
   TRUST_PROXY: booleanish.default(false),
-  PUBLIC_ORIGIN: httpUrl.optional(),
+  PUBLIC_ORIGINS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(",")
+        .map((item) => item.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z
+          .url({ protocol: /^https?$/, error: "must be origins such as https://transcribe.example.com" })
+          .transform((value) => new URL(value).origin),
+      ),
+    )
+    .default([]),
   AUTH_MODE: z.enum(["none", "password", "entra"]).default("none"),
   AUTH_USERS: z.string().optional(),
   AUTH_SECRET: z.string().optional(),
@@ -343,6 +358,11 @@ export type AuthConfig =
       secret: string;
       /** How long a session lasts. */
       sessionSec: number;
+      /**
+       * Session cookies are always `Secure`: every configured public origin (`PUBLIC_ORIGINS`) is
+       * https. Otherwise they are when a trusted proxy says the request came over HTTPS.
+       */
+      httpsOnly: boolean;
     }
   | {
       mode: "entra";
@@ -360,8 +380,6 @@ export interface AppConfig {
     host: string;
     /** Behind a reverse proxy (e.g. Azure Container Apps): take the client address from X-Forwarded-For. */
     trustProxy: boolean;
-    /** The address people reach the app at (e.g. `https://transcribe.example.org`), when set. */
-    publicOrigin?: string;
   };
   auth: AuthConfig;
   /** Absolute folder for uploads, recordings and other runtime data. */
@@ -452,12 +470,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     summary: summaryConfig(e, settings),
     email: emailConfig(e, cwd, settings),
     env: e.NODE_ENV,
-    server: {
-      port: e.PORT,
-      host: e.HOST,
-      trustProxy: e.TRUST_PROXY,
-      ...(e.PUBLIC_ORIGIN ? { publicOrigin: new URL(e.PUBLIC_ORIGIN).origin } : {}),
-    },
+    server: { port: e.PORT, host: e.HOST, trustProxy: e.TRUST_PROXY },
     auth: authConfig(e),
     dataDir: path.resolve(cwd, e.DATA_DIR),
     modelDir: path.resolve(cwd, e.MODEL_DIR),
@@ -902,6 +915,8 @@ function authConfig(e: Env): AuthConfig {
         users,
         secret: e.AUTH_SECRET!,
         sessionSec: Math.round(e.AUTH_SESSION_HOURS * 3600),
+        httpsOnly:
+          e.PUBLIC_ORIGINS.length > 0 && e.PUBLIC_ORIGINS.every((origin) => origin.startsWith("https:")),
       };
     }
     case "entra": {

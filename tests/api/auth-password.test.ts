@@ -89,7 +89,7 @@ describe("signing in", () => {
     await expectEnvelope(await attempt("", ""), 400, "validation_failed");
   });
 
-  it("marks the cookie Secure behind HTTPS: a trusted proxy's X-Forwarded-Proto or an https PUBLIC_ORIGIN", async () => {
+  it("marks the cookie Secure behind HTTPS: a trusted proxy's X-Forwarded-Proto or https PUBLIC_ORIGINS", async () => {
     const forwarded = { "x-forwarded-proto": "https" };
     expect(
       (await attempt(alice.name, alice.password, "192.0.2.11", forwarded)).headers.get("set-cookie"),
@@ -98,9 +98,9 @@ describe("signing in", () => {
     expect(
       (await attempt(alice.name, alice.password, "192.0.2.11", forwarded)).headers.get("set-cookie"),
     ).toContain("; Secure");
-    await configure(settings({ TRUST_PROXY: undefined, PUBLIC_ORIGIN: "https://transcribe.example.org" }));
+    await configure(settings({ TRUST_PROXY: undefined, PUBLIC_ORIGINS: "https://transcribe.example.org" }));
     expect((await attempt(alice.name, alice.password)).headers.get("set-cookie")).toContain("; Secure");
-    await configure(settings({ PUBLIC_ORIGIN: undefined }));
+    await configure(settings({ PUBLIC_ORIGINS: undefined }));
   });
 
   it("locks a user name after 5 failures: 429 with Retry-After and the envelope, even for the right password", async () => {

@@ -216,7 +216,7 @@ describe("the next path after sign-in", () => {
 
 describe("the gate", () => {
   const users = [{ name: "alice", passwordHash: "scrypt:AAAAAAAAAAAAAAAAAAAAAA:" + "a".repeat(43) }];
-  const password: AuthConfig = { mode: "password", users, secret, sessionSec: 3600 };
+  const password: AuthConfig = { mode: "password", users, secret, sessionSec: 3600, httpsOnly: false };
   const entra: AuthConfig = { mode: "entra", tenants: ["t1"], users: [] };
   const decide = (auth: AuthConfig, url: string, method = "GET", headers: Record<string, string> = {}) =>
     checkAccess({ method, url, headers }, auth);
@@ -310,19 +310,14 @@ describe("start-up warnings", () => {
         "listening beyond this machine without sign-in",
       ]);
     }
-    const password: AuthConfig = { mode: "password", users: [], secret, sessionSec: 60 };
+    const password: AuthConfig = { mode: "password", users: [], secret, sessionSec: 60, httpsOnly: false };
     expect(warnAboutExposure({ auth: password, server }, "0.0.0.0")).toEqual([
       "password sign-in over plain HTTP",
     ]);
     expect(warnAboutExposure({ auth: password, server: { ...server, trustProxy: true } }, "0.0.0.0")).toEqual(
       [],
     );
-    expect(
-      warnAboutExposure(
-        { auth: password, server: { ...server, publicOrigin: "https://t.example" } },
-        "0.0.0.0",
-      ),
-    ).toEqual([]);
+    expect(warnAboutExposure({ auth: { ...password, httpsOnly: true }, server }, "0.0.0.0")).toEqual([]);
     expect(
       warnAboutExposure({ auth: { mode: "entra", tenants: ["t"], users: [] }, server }, "0.0.0.0"),
     ).toEqual([]);
@@ -355,7 +350,7 @@ describe("configuration of sign-in", () => {
         AUTH_USERS: ` Alice:${hash},\n  bob.smith@example.org:${hash} `,
         AUTH_SECRET: secret,
         AUTH_SESSION_HOURS: "12",
-        PUBLIC_ORIGIN: "https://transcribe.example.org/",
+        PUBLIC_ORIGINS: "https://transcribe.example.org/, https://t.example.org",
       },
       "/app",
     );
@@ -367,8 +362,15 @@ describe("configuration of sign-in", () => {
       ],
       secret,
       sessionSec: 12 * 3600,
+      httpsOnly: true,
     });
-    expect(config.server.publicOrigin).toBe("https://transcribe.example.org");
+    const mixed = { AUTH_MODE: "password", AUTH_USERS: `alice:${hash}`, AUTH_SECRET: secret };
+    expect(
+      parseConfig({ ...mixed, PUBLIC_ORIGINS: "https://a.example, http://b.example" }, "/app").auth,
+    ).toMatchObject({
+      httpsOnly: false,
+    });
+    expect(parseConfig(mixed, "/app").auth).toMatchObject({ httpsOnly: false });
   });
 
   it("refuses password mode without users, with a malformed hash or a short secret, never quoting them", () => {
