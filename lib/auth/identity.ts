@@ -2,7 +2,7 @@ import type { AuthConfig } from "@/lib/config";
 import { entraAllows, readEntraPrincipal, type HeaderReader } from "./entra";
 import { ownerOf } from "./owner";
 import { readCookie, SESSION_COOKIE, verifySessionToken } from "./session";
-import { authState } from "./throttle";
+import { authState } from "./state";
 
 export type { HeaderReader };
 

@@ -6,7 +6,7 @@ import { fetchHeaders, identify, type SignedInUser } from "./identity";
 import { ownerOf } from "./owner";
 import { verifyPassword } from "./password";
 import { createSessionToken, readCookie, SESSION_COOKIE, sessionCookie, verifySessionToken } from "./session";
-import { authState } from "./throttle";
+import { authState } from "./state";
 
 type PasswordAuth = Extract<AuthConfig, { mode: "password" }>;
 

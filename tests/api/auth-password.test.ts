@@ -2,7 +2,7 @@
 // passwords, throttling with 429 and Retry-After), the session cookie (its attributes, tampered,
 // expired, signed with another secret, after sign-out), and two users who can reach nothing of
 // each other's: no read, search, download, edit, export, summary, e-mail, delete, job or outbox.
-import { resetAuthState } from "@/lib/auth/throttle";
+import { resetAuthState } from "@/lib/auth/state";
 import { createSessionToken, SESSION_COOKIE } from "@/lib/auth/session";
 import { getProcessConfig } from "@/lib/services";
 import { configure, readFixture } from "../helpers/api";
@@ -116,7 +116,7 @@ describe("signing in", () => {
     expect(locked.headers.get("set-cookie")).toBeNull();
 
     // A further failure, once the lock is over, doubles it.
-    const { authState } = await import("@/lib/auth/throttle");
+    const { authState } = await import("@/lib/auth/state");
     const later = Date.now() + 61_000;
     authState().users.fail(alice.name, later);
     expect(authState().users.retryAfterSec(alice.name, later)).toBe(120);
