@@ -1,6 +1,7 @@
 // Custom server: Next.js request handler plus WebSocket upgrades, with graceful shutdown.
 import http from "node:http";
 import next from "next";
+import { gateRequest, gateUpgrade, warnAboutExposure } from "@/lib/auth/gate";
 import { loadConfig, type AppConfig } from "@/lib/config";
 import { logger } from "@/lib/log";
 import { createLiveSocketHandler, LIVE_PATH } from "@/lib/http/live-socket";
@@ -47,10 +48,13 @@ export async function startServer(options: {
   const server = http.createServer((request, response) => {
     // Per-client limits key on this; a client cannot set it itself.
     request.headers["x-client-address"] = clientAddress(request, config.server.trustProxy);
+    // Sign-in (AUTH_MODE): a request without a session is answered here, before Next sees it.
+    if (gateRequest(request, response, config)) return;
     void handle(request, response);
   });
   const live = createLiveSocketHandler(upgradeContext);
   server.on("upgrade", (request, socket, head) => {
+    if (gateUpgrade(request, socket, config)) return;
     const pathname = new URL(request.url ?? "/", "http://localhost").pathname;
     if (pathname === LIVE_PATH) {
       live.handleUpgrade(request, socket, head);
@@ -70,6 +74,7 @@ export async function startServer(options: {
     server.listen(port, host, resolve);
   });
   logger.info("server listening", { url: `http://localhost:${port}`, dev: options.dev });
+  warnAboutExposure(config, host);
 
   const started = Date.now();
   logConfigurationProblems(config);

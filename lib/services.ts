@@ -29,7 +29,7 @@ export async function createServices(
   const [storage, summarizer, email] = await Promise.all([
     createStorage(config.storage),
     createSummarizer(config.summary),
-    createEmailSender(config.email),
+    createEmailSender(config.email, { legacyOwner: systemOwner(config.storage) }),
   ]);
   const jobs = await createJobs(config.jobs, storage.target);
   const services: Services = {
@@ -153,6 +153,11 @@ export function getProcessServices(): Promise<Services> {
   return servicesOf(processState());
 }
 
+/** The process's configuration (sign-in reads it without waiting for storage). */
+export function getProcessConfig(): AppConfig {
+  return processState().config;
+}
+
 /** The process's engine (built, not loaded, on first use). */
 export function getProcessEngine(): SpeechEngine {
   return processState().engine;
@@ -160,8 +165,9 @@ export function getProcessEngine(): SpeechEngine {
 
 /** What a route handler passes to the service layer: the services and the request's owner. */
 export async function requestContext(request: Request): Promise<ServiceContext> {
-  const services = await getProcessServices();
-  return { services, owner: resolveOwner(request, services.config.storage) };
+  // Who is asking is settled first: a request nobody signed in for is 401 even while storage is down.
+  const owner = resolveOwner(request, processState().config);
+  return { services: await getProcessServices(), owner };
 }
 
 /** The context of a WebSocket upgrade (`/api/live`): the services and the request's owner. */

@@ -7,6 +7,8 @@ import { cn, focusRing } from "@/components/ui/cn";
 import { LogoMark } from "@/components/ui/icons";
 import { ServiceBanner } from "./service-banner";
 import { ThemeToggle } from "./theme-toggle";
+import { UserMenu } from "./user-menu";
+import { useSession } from "./use-session";
 
 interface NavLink {
   href: string;
@@ -31,7 +33,10 @@ export function SiteHeader() {
   // Fetched once in the browser; the header renders without it and adds the link and any
   // service problems when known.
   const health = useSharedHealth();
-  const shown = health?.email?.outbox ? [...links, outboxLink] : links;
+  const session = useSession();
+  // Signed out (sign-in on), the sections would only lead back to the sign-in page.
+  const signedOut = session !== null && session.mode !== "none" && session.user === null;
+  const shown = signedOut ? [] : health?.email?.outbox ? [...links, outboxLink] : links;
   return (
     <header className="sticky top-0 z-30 border-b border-zinc-200/80 bg-zinc-50/85 backdrop-blur-md dark:border-zinc-800/80 dark:bg-zinc-950/85">
       <a
@@ -77,7 +82,8 @@ export function SiteHeader() {
             })}
           </ul>
         </nav>
-        <div className="ml-auto flex items-center">
+        <div className="ml-auto flex items-center gap-1 sm:gap-2">
+          {session?.user ? <UserMenu session={session} className={headerRing} /> : null}
           <ThemeToggle />
         </div>
       </div>

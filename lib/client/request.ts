@@ -91,7 +91,15 @@ export async function request(url: string, options: RequestOptions = {}): Promis
     if (signal?.aborted) throw error;
     throw new ApiRequestError(NETWORK_MESSAGE, 0);
   }
+  if (response.status === 401 && !url.startsWith("/api/auth/")) goToSignIn();
   return { status: response.status, ok: response.ok, body: await response.text(), headers: response.headers };
+}
+
+/** A session that ended (or none, with sign-in on): the page goes to sign in and comes back. */
+function goToSignIn(): void {
+  if (typeof window === "undefined" || window.location.pathname === "/sign-in") return;
+  const here = `${window.location.pathname}${window.location.search}`;
+  window.location.assign(here === "/" ? "/sign-in" : `/sign-in?next=${encodeURIComponent(here)}`);
 }
 
 /** Requests JSON, throws the server's error for non-2xx answers and parses the answer with `schema`. */

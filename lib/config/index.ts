@@ -12,8 +12,34 @@ const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http:// or http
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  HOST: z.string().min(1).default("0.0.0.0"),
+  HOST: z.string().min(1).default("127.0.0.1"),
   TRUST_PROXY: booleanish.default(false),
+  PUBLIC_ORIGINS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(",")
+        .map((item) => item.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z
+          .url({ protocol: /^https?$/, error: "must be origins such as https://transcribe.example.com" })
+          .transform((value) => new URL(value).origin),
+      ),
+    )
+    .default([]),
+  AUTH_MODE: z.enum(["none", "password", "entra"]).default("none"),
+  AUTH_USERS: z.string().optional(),
+  AUTH_SECRET: z.string().optional(),
+  AUTH_SESSION_HOURS: z.coerce
+    .number()
+    .min(0.05)
+    .max(24 * 365)
+    .default(24 * 7),
+  AUTH_ENTRA_TENANTS: z.string().optional(),
+  AUTH_ENTRA_USERS: z.string().optional(),
   DATA_DIR: z.string().min(1).default("./data"),
   MODEL_DIR: z.string().min(1).default("./.cache/models"),
   SPEECH_PROVIDER: z.enum(["local", "azure", "openai-compatible", "fake"]).default("local"),
@@ -311,6 +337,41 @@ export type StorageConfig = {
   | { provider: "memory" }
 );
 
+/** A user of password sign-in, as configured. */
+export interface PasswordUser {
+  /** Lower-case user name (letters, digits, `.`, `_`, `-`, `@`). */
+  name: string;
+  /** `scrypt:<salt>:<hash>` (base64url), as `npm run hash-password` prints it. */
+  passwordHash: string;
+}
+
+/**
+ * Who may use the app (`lib/auth`): nobody signs in (`none`: every request acts for the storage
+ * owner), users with passwords from configuration, or Azure Container Apps built-in authentication.
+ */
+export type AuthConfig =
+  | { mode: "none" }
+  | {
+      mode: "password";
+      users: PasswordUser[];
+      /** Key of the session cookie's HMAC (at least 32 characters). */
+      secret: string;
+      /** How long a session lasts. */
+      sessionSec: number;
+      /**
+       * Session cookies are always `Secure`: every configured public origin (`PUBLIC_ORIGINS`) is
+       * https. Otherwise they are when a trusted proxy says the request came over HTTPS.
+       */
+      httpsOnly: boolean;
+    }
+  | {
+      mode: "entra";
+      /** Tenant ids allowed to sign in (lower case); empty: any tenant the users list allows. */
+      tenants: string[];
+      /** Object ids or user names allowed (lower case); empty: anyone of the allowed tenants. */
+      users: string[];
+    };
+
 /** Typed, validated application configuration. */
 export interface AppConfig {
   env: "development" | "production" | "test";
@@ -320,6 +381,7 @@ export interface AppConfig {
     /** Behind a reverse proxy (e.g. Azure Container Apps): take the client address from X-Forwarded-For. */
     trustProxy: boolean;
   };
+  auth: AuthConfig;
   /** Absolute folder for uploads, recordings and other runtime data. */
   dataDir: string;
   /** Absolute folder holding prepared model files. */
@@ -409,6 +471,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     email: emailConfig(e, cwd, settings),
     env: e.NODE_ENV,
     server: { port: e.PORT, host: e.HOST, trustProxy: e.TRUST_PROXY },
+    auth: authConfig(e),
     dataDir: path.resolve(cwd, e.DATA_DIR),
     modelDir: path.resolve(cwd, e.MODEL_DIR),
     speech: speechConfig(e, cwd, settings),
@@ -795,6 +858,82 @@ function openAiSpeechConfig(
     model: e.OPENAI_SPEECH_MODEL,
     apiKey: e.OPENAI_SPEECH_API_KEY,
   };
+}
+
+/** A list setting: comma- or whitespace-separated, lower case, without empty items. */
+function listOf(value: string | undefined): string[] {
+  return (value ?? "")
+    .split(/[\s,]+/)
+    .map((item) => item.trim().toLowerCase())
+    .filter(Boolean);
+}
+
+const USER_NAME = /^[a-z0-9][a-z0-9._@-]{0,63}$/;
+const PASSWORD_HASH = /^scrypt:[A-Za-z0-9_-]{16,128}:[A-Za-z0-9_-]{32,256}$/;
+
+function authConfig(e: Env): AuthConfig {
+  const mode = e.AUTH_MODE;
+  switch (mode) {
+    case "none":
+      return { mode };
+    case "password": {
+      const problems: string[] = [];
+      const users: PasswordUser[] = [];
+      for (const [index, entry] of (e.AUTH_USERS ?? "")
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .entries()) {
+        const colon = entry.indexOf(":");
+        const name = entry.slice(0, Math.max(colon, 0)).toLowerCase();
+        const passwordHash = entry.slice(colon + 1);
+        // Values are never quoted back: an entry holds a password hash.
+        if (colon < 1 || !USER_NAME.test(name)) {
+          problems.push(
+            `AUTH_USERS entry ${index + 1} must start with a user name (letters, digits, . _ - @) and a colon`,
+          );
+        } else if (!PASSWORD_HASH.test(passwordHash)) {
+          problems.push(
+            `AUTH_USERS entry ${index + 1} (${name}) must be name:scrypt:<salt>:<hash> as printed by npm run hash-password`,
+          );
+        } else if (users.some((user) => user.name === name)) {
+          problems.push(`AUTH_USERS names ${name} twice`);
+        } else {
+          users.push({ name, passwordHash });
+        }
+      }
+      if (users.length === 0 && problems.length === 0) {
+        problems.push("AUTH_MODE=password needs AUTH_USERS (name:hash pairs from npm run hash-password)");
+      }
+      if (!e.AUTH_SECRET || e.AUTH_SECRET.length < 32) {
+        problems.push(
+          "AUTH_MODE=password needs AUTH_SECRET, a random secret of at least 32 characters (e.g. openssl rand -base64 48)",
+        );
+      }
+      if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
+      return {
+        mode,
+        users,
+        secret: e.AUTH_SECRET!,
+        sessionSec: Math.round(e.AUTH_SESSION_HOURS * 3600),
+        httpsOnly:
+          e.PUBLIC_ORIGINS.length > 0 && e.PUBLIC_ORIGINS.every((origin) => origin.startsWith("https:")),
+      };
+    }
+    case "entra": {
+      const tenants = listOf(e.AUTH_ENTRA_TENANTS);
+      const users = listOf(e.AUTH_ENTRA_USERS);
+      if (tenants.length === 0 && users.length === 0) {
+        throw new ConfigError(
+          "Invalid configuration: AUTH_MODE=entra needs AUTH_ENTRA_TENANTS or AUTH_ENTRA_USERS (who may sign in)",
+        );
+      }
+      return { mode, tenants, users };
+    }
+    default: {
+      const unknown: never = mode;
+      throw new ConfigError(`Invalid configuration: unknown AUTH_MODE ${String(unknown)}`);
+    }
+  }
 }
 
 function storageConfig(e: Env, cwd: string): StorageConfig {

@@ -4,6 +4,7 @@ export const errorStatus = {
   validation_failed: 400,
   missing_audio: 400,
   empty_file: 400,
+  unauthorized: 401,
   not_found: 404,
   session_not_found: 404,
   method_not_allowed: 405,

@@ -7,10 +7,12 @@ export type * from "./types";
 
 /**
  * Builds the sender the configuration names (provider SDKs load only when configured); the
- * outbox is also returned so it can be shown.
+ * outbox is also returned so it can be shown. `legacyOwner` owns outbox messages written before
+ * messages had owners.
  */
 export async function createEmailSender(
   config: EmailConfig,
+  options: { legacyOwner?: string } = {},
 ): Promise<{ sender: EmailSender; outbox: Outbox | null }> {
   if ("problem" in config) {
     const name = config.provider === "smtp" ? "SMTP" : "Resend";
@@ -18,7 +20,7 @@ export async function createEmailSender(
   }
   switch (config.provider) {
     case "outbox": {
-      const outbox = new OutboxSender(config.outboxDir);
+      const outbox = new OutboxSender(config.outboxDir, options);
       return { sender: outbox, outbox };
     }
     case "smtp": {

@@ -21,10 +21,15 @@ export interface SentEmail {
   id: string;
 }
 
+/** Who sends a message: its owner (storage partition), to whom the outbox shows it. */
+export interface SendOptions {
+  owner: string;
+}
+
 /** Sends e-mail. Implementations map provider failures to `AppError`s (`email_failed`). */
 export interface EmailSender {
   readonly info: { id: "outbox" | "smtp" | "resend"; name: string };
-  send(message: EmailMessage): Promise<SentEmail>;
+  send(message: EmailMessage, options: SendOptions): Promise<SentEmail>;
   /**
    * Asks the mail service, without sending anything, whether it answers and takes the login (once,
    * at start-up). Rejects with an `AppError` whose message is safe to show. Absent when there is
@@ -45,9 +50,10 @@ export interface OutboxEntry {
   attachments: Array<{ filename: string; contentType: string; sizeBytes: number }>;
 }
 
-/** The outbox, when it is the active sender: what would have been sent. */
+/** The outbox, when it is the active sender: what would have been sent, by owner. */
 export interface Outbox {
-  list(): Promise<OutboxEntry[]>;
-  /** The raw `.eml` (RFC 5322) of one message, or null. */
-  read(id: string): Promise<Buffer | null>;
+  /** The messages `owner` sent, newest first. */
+  list(owner: string): Promise<OutboxEntry[]>;
+  /** The raw `.eml` (RFC 5322) of one message `owner` sent, or null (also for another owner's). */
+  read(owner: string, id: string): Promise<Buffer | null>;
 }

@@ -26,7 +26,7 @@ export async function emailTranscript(
   }
   const engineName = transcript.engine === engine.info.id ? engine.info.name : transcript.engine;
   const message = await buildTranscriptEmail(transcript, { from: config.email.from, to }, engineName);
-  const sent = await email.sender.send(message);
+  const sent = await email.sender.send(message, { owner });
   logger.info("transcript e-mailed", { transcriptId: id, to: maskEmail(to), provider: email.sender.info.id });
   return sent;
 }

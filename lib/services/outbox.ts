@@ -1,6 +1,6 @@
 import { AppError } from "@/lib/domain/errors";
 import type { OutboxEntry } from "@/lib/email/types";
-import type { Services } from "./context";
+import type { ServiceContext, Services } from "./context";
 
 function activeOutbox({ email }: Pick<Services, "email">) {
   if (!email.outbox) {
@@ -12,14 +12,14 @@ function activeOutbox({ email }: Pick<Services, "email">) {
   return email.outbox;
 }
 
-/** Messages the outbox kept, newest first. */
-export async function listOutbox(services: Pick<Services, "email">): Promise<OutboxEntry[]> {
-  return activeOutbox(services).list();
+/** Messages the outbox kept for the caller, newest first. */
+export async function listOutbox({ services, owner }: ServiceContext): Promise<OutboxEntry[]> {
+  return activeOutbox(services).list(owner);
 }
 
-/** One kept message as raw RFC 5322 bytes. */
-export async function readOutboxMessage(services: Pick<Services, "email">, id: string): Promise<Buffer> {
-  const message = await activeOutbox(services).read(id);
+/** One message the caller sent, as raw RFC 5322 bytes; 404 for another owner's. */
+export async function readOutboxMessage({ services, owner }: ServiceContext, id: string): Promise<Buffer> {
+  const message = await activeOutbox(services).read(owner, id);
   if (!message) throw new AppError("not_found", "No message has this id.");
   return message;
 }

@@ -1,7 +1,7 @@
 // A server process for tests that kill it: the app's services, started and tidied the way
 // server.ts does, behind a bare node:http listener that hands requests to the route handlers
 // (no Next build needed), and the live socket. Run as `node --import tsx tests/helpers/crash-server.ts` with the app's
-// environment. It listens on a free loopback port and prints one JSON line `{"message":"test server ready",
+// environment. It listens on a free port of HOST (loopback by default) and prints one JSON line `{"message":"test server ready",
 // "port":…}` once it takes requests; SIGTERM stops it as the real server stops.
 import http from "node:http";
 import { Readable } from "node:stream";
@@ -10,6 +10,10 @@ import { GET as getTranscription } from "@/app/api/transcriptions/[id]/route";
 import { POST as postTranscription } from "@/app/api/transcriptions/route";
 import { GET as listJobs } from "@/app/api/jobs/route";
 import { GET as getHealth } from "@/app/api/health/route";
+import { POST as signIn } from "@/app/api/auth/sign-in/route";
+import { POST as signOut } from "@/app/api/auth/sign-out/route";
+import { GET as getSession } from "@/app/api/auth/session/route";
+import { gateRequest, gateUpgrade, warnAboutExposure } from "@/lib/auth/gate";
 import { loadConfig } from "@/lib/config";
 import { createLiveSocketHandler, LIVE_PATH } from "@/lib/http/live-socket";
 import {
@@ -28,6 +32,9 @@ const routes: Array<{ method: string; path: RegExp; handle: Handler }> = [
   { method: "POST", path: /^\/api\/transcriptions$/, handle: (request) => postTranscription(request, {}) },
   { method: "GET", path: /^\/api\/jobs$/, handle: (request) => listJobs(request, {}) },
   { method: "GET", path: /^\/api\/health$/, handle: (request) => getHealth(request, {}) },
+  { method: "POST", path: /^\/api\/auth\/sign-in$/, handle: (request) => signIn(request, {}) },
+  { method: "POST", path: /^\/api\/auth\/sign-out$/, handle: (request) => signOut(request, {}) },
+  { method: "GET", path: /^\/api\/auth\/session$/, handle: (request) => getSession(request, {}) },
   {
     method: "GET",
     path: /^\/api\/transcriptions\/([^/]+)$/,
@@ -78,12 +85,15 @@ async function main(): Promise<void> {
   await runStartupTasks(services, systemContext(services).owner, { queueOrphans: true });
 
   const server = http.createServer((incoming, outgoing) => {
+    incoming.headers["x-client-address"] = incoming.socket.remoteAddress ?? "unknown";
+    if (gateRequest(incoming, outgoing, config)) return;
     answer(incoming, outgoing).catch((error: unknown) => {
       outgoing.destroy(error instanceof Error ? error : new Error(String(error)));
     });
   });
   const live = createLiveSocketHandler(upgradeContext);
   server.on("upgrade", (request, socket, head) => {
+    if (gateUpgrade(request, socket, config)) return;
     if (new URL(request.url ?? "/", "http://127.0.0.1").pathname === LIVE_PATH) {
       live.handleUpgrade(request, socket, head);
     } else {
@@ -91,9 +101,12 @@ async function main(): Promise<void> {
     }
   });
   const liveRecovery = setInterval(() => void recoverLiveSessions(services), 1_000);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  process.stdout.write(JSON.stringify({ message: "test server ready", port, pid: process.pid }) + "\n");
+  await new Promise<void>((resolve) => server.listen(0, config.server.host, resolve));
+  const { port, address } = server.address() as { port: number; address: string };
+  warnAboutExposure(config, config.server.host);
+  process.stdout.write(
+    JSON.stringify({ message: "test server ready", port, address, pid: process.pid }) + "\n",
+  );
 
   process.once("SIGTERM", () => {
     clearInterval(liveRecovery);

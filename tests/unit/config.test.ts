@@ -25,7 +25,9 @@ describe("parseConfig defaults", () => {
   it("fills every setting from an empty environment", () => {
     expect(parseConfig({}, cwd)).toEqual({
       env: "development",
-      server: { port: 3000, host: "0.0.0.0", trustProxy: false },
+      // Loopback unless HOST says otherwise: with sign-in off, only this machine reaches the app.
+      server: { port: 3000, host: "127.0.0.1", trustProxy: false },
+      auth: { mode: "none" },
       dataDir: path.join(cwd, "data"),
       modelDir: path.join(cwd, ".cache", "models"),
       speech: {

@@ -43,6 +43,7 @@ function makeTranscript(overrides: Partial<StoredTranscript> = {}): StoredTransc
 
 const addressPair = { from: "Transcribe <transcribe@localhost>", to: "zoë.reader@example.com" };
 const engineName = "Whisper small (local)";
+const owner = "owner-a";
 let folder: string;
 let outbox: OutboxSender;
 
@@ -58,7 +59,7 @@ afterEach(() => {
 /** Sends through the outbox and returns the raw .eml and its parse. */
 async function sendAndParse(transcript: StoredTranscript, to = "reader@example.com") {
   const message = await buildTranscriptEmail(transcript, { ...addressPair, to }, engineName);
-  const { id } = await outbox.send(message);
+  const { id } = await outbox.send(message, { owner });
   const raw = fs.readFileSync(path.join(folder, "outbox", `${id}.eml`));
   return { id, message, raw, parsed: await simpleParser(raw) };
 }
@@ -198,11 +199,11 @@ describe("OutboxSender as the outbox", () => {
     const ids: string[] = [];
     for (const name of ["First", "Second", "Third"]) {
       const message = await buildTranscriptEmail(makeTranscript({ title: name }), addressPair, engineName);
-      ids.push((await outbox.send(message)).id);
+      ids.push((await outbox.send(message, { owner })).id);
       // Distinct milliseconds: ids sort by time.
       await new Promise((resolve) => setTimeout(resolve, 3));
     }
-    const entries = await outbox.list();
+    const entries = await outbox.list(owner);
     expect(entries.map((e) => e.subject)).toEqual([
       "Transcript: Third",
       "Transcript: Second",
@@ -219,23 +220,45 @@ describe("OutboxSender as the outbox", () => {
 
   it("reads the raw bytes back and refuses ids that are not its own", async () => {
     const message = await buildTranscriptEmail(makeTranscript(), addressPair, engineName);
-    const { id } = await outbox.send(message);
-    const bytes = await outbox.read(id);
+    const { id } = await outbox.send(message, { owner });
+    const bytes = await outbox.read(owner, id);
     expect(bytes).not.toBeNull();
     expect(bytes!.equals(fs.readFileSync(path.join(folder, "outbox", `${id}.eml`)))).toBe(true);
 
-    expect(await outbox.read("../../etc/passwd")).toBeNull();
-    expect(await outbox.read(`../outbox/${id}`)).toBeNull();
-    expect(await outbox.read("0000000000000-deadbeef")).toBeNull();
-    expect(await outbox.read(`${id}.eml`)).toBeNull();
+    expect(await outbox.read(owner, "../../etc/passwd")).toBeNull();
+    expect(await outbox.read(owner, `../outbox/${id}`)).toBeNull();
+    expect(await outbox.read(owner, "0000000000000-deadbeef")).toBeNull();
+    expect(await outbox.read(owner, `${id}.eml`)).toBeNull();
   });
 
   it("lists nothing before anything was sent and skips foreign or broken files", async () => {
-    expect(await outbox.list()).toEqual([]);
+    expect(await outbox.list(owner)).toEqual([]);
     const message = await buildTranscriptEmail(makeTranscript(), addressPair, engineName);
-    await outbox.send(message);
+    await outbox.send(message, { owner });
     fs.writeFileSync(path.join(folder, "outbox", "notes.json"), "{}");
     fs.writeFileSync(path.join(folder, "outbox", "1700000000000-0000000a.json"), "{ not json");
-    expect((await outbox.list()).map((e) => e.subject)).toEqual([`Transcript: ${title}`]);
+    expect((await outbox.list(owner)).map((e) => e.subject)).toEqual([`Transcript: ${title}`]);
+  });
+
+  it("shows each owner only their own messages; older messages without one belong to the legacy owner", async () => {
+    const message = await buildTranscriptEmail(makeTranscript(), addressPair, engineName);
+    const mine = await outbox.send(message, { owner });
+    const theirs = await outbox.send(message, { owner: "owner-b" });
+    expect((await outbox.list(owner)).map((e) => e.id)).toEqual([mine.id]);
+    expect((await outbox.list("owner-b")).map((e) => e.id)).toEqual([theirs.id]);
+    expect(await outbox.read(owner, theirs.id)).toBeNull();
+    expect(await outbox.read("owner-b", mine.id)).toBeNull();
+    expect(Object.keys((await outbox.list(owner))[0]!)).not.toContain("owner");
+
+    // A message written before messages had owners.
+    const index = path.join(folder, "outbox", `${mine.id}.json`);
+    const old = JSON.parse(fs.readFileSync(index, "utf8")) as Record<string, unknown>;
+    delete old.owner;
+    fs.writeFileSync(index, JSON.stringify(old));
+    expect(await outbox.list(owner)).toEqual([]);
+    const upgraded = new OutboxSender(path.join(folder, "outbox"), { legacyOwner: owner });
+    expect((await upgraded.list(owner)).map((e) => e.id)).toEqual([mine.id]);
+    expect(await upgraded.read(owner, mine.id)).not.toBeNull();
+    expect(await upgraded.read("owner-b", mine.id)).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-// GET /api/outbox: the messages the outbox sender kept (only while it is the active sender).
+// GET /api/outbox: the messages the outbox sender kept for the caller (only while it is the active sender).
 import { NextResponse } from "next/server";
 import { route } from "@/lib/http/route";
 import { requestContext } from "@/lib/services";
@@ -7,10 +7,9 @@ import { listOutbox } from "@/lib/services/outbox";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const GET = route({}, async ({ request }) => {
-  const { services } = await requestContext(request);
-  return NextResponse.json(
-    { items: await listOutbox(services) },
+export const GET = route({}, async ({ request }) =>
+  NextResponse.json(
+    { items: await listOutbox(await requestContext(request)) },
     { headers: { "Cache-Control": "no-store" } },
-  );
-});
+  ),
+);

@@ -4,14 +4,21 @@ import path from "node:path";
 import nodemailer from "nodemailer";
 import { AppError } from "@/lib/domain/errors";
 import { toMailOptions } from "../mail-options";
-import type { EmailMessage, EmailSender, Outbox, OutboxEntry, SentEmail } from "../types";
+import type { EmailMessage, EmailSender, Outbox, OutboxEntry, SendOptions, SentEmail } from "../types";
 
 const idPattern = /^[0-9]{13}-[0-9a-f]{8}$/;
+
+/** The index kept beside each `.eml`: the entry and whose message it is. */
+interface StoredEntry extends OutboxEntry {
+  /** Absent in messages written before messages had owners. */
+  owner?: string;
+}
 
 /**
  * The embedded default: each message is composed exactly as it would be sent (nodemailer's
  * MIME composer) and written as a standards-compliant `.eml` under the data folder, with a
- * small JSON index beside it for the Outbox page.
+ * small JSON index beside it for the Outbox page. Each owner sees only their own messages;
+ * messages written before messages had owners belong to `legacyOwner`.
  */
 export class OutboxSender implements EmailSender, Outbox {
   readonly info = { id: "outbox", name: "Outbox (local files)" } as const;
@@ -21,17 +28,21 @@ export class OutboxSender implements EmailSender, Outbox {
     newline: "windows",
   });
 
-  constructor(private readonly folder: string) {}
+  constructor(
+    private readonly folder: string,
+    private readonly options: { legacyOwner?: string } = {},
+  ) {}
 
-  async send(message: EmailMessage): Promise<SentEmail> {
+  async send(message: EmailMessage, { owner }: SendOptions): Promise<SentEmail> {
     const id = `${Date.now()}-${randomBytes(4).toString("hex")}`;
     try {
       const info = (await this.composer.sendMail({
         ...toMailOptions(message),
         messageId: `<${id}@transcribe.local>`,
       })) as { message: Buffer };
-      const entry: OutboxEntry = {
+      const entry: StoredEntry = {
         id,
+        owner,
         from: message.from,
         to: message.to,
         subject: message.subject,
@@ -53,26 +64,40 @@ export class OutboxSender implements EmailSender, Outbox {
     }
   }
 
-  async list(): Promise<OutboxEntry[]> {
+  async list(owner: string): Promise<OutboxEntry[]> {
     const files = await fs.readdir(this.folder).catch(() => [] as string[]);
     const entries = await Promise.all(
       files
         .filter((file) => file.endsWith(".json") && idPattern.test(file.slice(0, -5)))
-        .map(async (file) => {
-          try {
-            return JSON.parse(await fs.readFile(path.join(this.folder, file), "utf8")) as OutboxEntry;
-          } catch {
-            return null;
-          }
-        }),
+        .map((file) => this.entry(file.slice(0, -5))),
     );
     return entries
-      .filter((entry): entry is OutboxEntry => entry !== null)
+      .filter((entry): entry is StoredEntry => entry !== null && this.ownerOf(entry) === owner)
+      .map((entry) => {
+        const shown: StoredEntry = { ...entry };
+        delete shown.owner;
+        return shown;
+      })
       .sort((a, b) => b.id.localeCompare(a.id));
   }
 
-  async read(id: string): Promise<Buffer | null> {
+  async read(owner: string, id: string): Promise<Buffer | null> {
     if (!idPattern.test(id)) return null;
+    const entry = await this.entry(id);
+    if (!entry || this.ownerOf(entry) !== owner) return null;
     return fs.readFile(path.join(this.folder, `${id}.eml`)).catch(() => null);
+  }
+
+  private async entry(id: string): Promise<StoredEntry | null> {
+    try {
+      const entry = JSON.parse(await fs.readFile(path.join(this.folder, `${id}.json`), "utf8")) as unknown;
+      return typeof entry === "object" && entry !== null ? (entry as StoredEntry) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private ownerOf(entry: StoredEntry): string | undefined {
+    return typeof entry.owner === "string" ? entry.owner : this.options.legacyOwner;
   }
 }

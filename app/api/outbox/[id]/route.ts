@@ -9,8 +9,7 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const GET = route({ params: outboxParamsSchema }, async ({ request, params: { id } }) => {
-  const { services } = await requestContext(request);
-  const message = await readOutboxMessage(services, id);
+  const message = await readOutboxMessage(await requestContext(request), id);
   return new Response(new Uint8Array(message), {
     headers: {
       "Content-Type": "message/rfc822",
