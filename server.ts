@@ -4,6 +4,7 @@ import next from "next";
 import { loadConfig, type AppConfig } from "@/lib/config";
 import { logger } from "@/lib/log";
 import { createLiveSocketHandler, LIVE_PATH } from "@/lib/http/live-socket";
+import { createServerGuards } from "@/lib/http/server-guards";
 import {
   getProcessEngine,
   startProcessServices,
@@ -44,26 +45,29 @@ export async function startServer(options: {
   await app.prepare();
   const upgrade = app.getUpgradeHandler();
 
-  const server = http.createServer((request, response) => {
+  // Request ids, security headers, Host, cross-site and method checks, timeouts: lib/http/server-guards.ts.
+  const guards = createServerGuards({ config });
+  const server = http.createServer(guards.serverOptions, (request, response) => {
     // Per-client limits key on this; a client cannot set it itself.
     request.headers["x-client-address"] = clientAddress(request, config.server.trustProxy);
-    void handle(request, response);
+    guards.handleRequest(request, response, () => void handle(request, response));
   });
+  guards.attach(server);
   const live = createLiveSocketHandler(upgradeContext);
-  server.on("upgrade", (request, socket, head) => {
-    const pathname = new URL(request.url ?? "/", "http://localhost").pathname;
-    if (pathname === LIVE_PATH) {
-      live.handleUpgrade(request, socket, head);
-      return;
-    }
-    if (request.url?.startsWith("/_next/")) {
-      void upgrade(request, socket, head);
-      return;
-    }
-    socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
-  });
-  server.requestTimeout = 0;
-  server.headersTimeout = 60_000;
+  server.on("upgrade", (request, socket, head) =>
+    guards.handleUpgrade(request, socket, () => {
+      const pathname = new URL(request.url ?? "/", "http://localhost").pathname;
+      if (pathname === LIVE_PATH) {
+        live.handleUpgrade(request, socket, head);
+        return;
+      }
+      if (request.url?.startsWith("/_next/")) {
+        void upgrade(request, socket, head);
+        return;
+      }
+      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
+    }),
+  );
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -132,7 +136,7 @@ async function main() {
   exitOnSignals("shutting down", stop);
 }
 
-if (process.argv[1] && /server\.(ts|js)$/.test(process.argv[1])) {
+if (process.argv[1] && /(^|[\\/])server\.(ts|js)$/.test(process.argv[1])) {
   main().catch((error: unknown) => {
     console.error(error);
     process.exit(1);

@@ -153,6 +153,11 @@ export function getProcessServices(): Promise<Services> {
   return servicesOf(processState());
 }
 
+/** The process's configuration (read from the environment on first use if nothing started the services). */
+export function getProcessConfig(): AppConfig {
+  return processState().config;
+}
+
 /** The process's engine (built, not loaded, on first use). */
 export function getProcessEngine(): SpeechEngine {
   return processState().engine;
