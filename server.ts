@@ -1,5 +1,6 @@
 // Custom server: Next.js request handler plus WebSocket upgrades, with graceful shutdown.
 import http from "node:http";
+import type { Duplex } from "node:stream";
 import next from "next";
 import { loadConfig, type AppConfig } from "@/lib/config";
 import { logger } from "@/lib/log";
@@ -55,19 +56,20 @@ export async function startServer(options: {
   guards.attach(server);
   const live = createLiveSocketHandler(upgradeContext);
   server.on("upgrade", (request, socket, head) =>
-    guards.handleUpgrade(request, socket, () => {
-      const pathname = new URL(request.url ?? "/", "http://localhost").pathname;
-      if (pathname === LIVE_PATH) {
-        live.handleUpgrade(request, socket, head);
-        return;
-      }
-      if (request.url?.startsWith("/_next/")) {
-        void upgrade(request, socket, head);
-        return;
-      }
-      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
-    }),
+    guards.handleUpgrade(request, socket, () => onUpgrade(request, socket, head)),
   );
+  function onUpgrade(request: http.IncomingMessage, socket: Duplex, head: Buffer) {
+    const pathname = new URL(request.url ?? "/", "http://localhost").pathname;
+    if (pathname === LIVE_PATH) {
+      live.handleUpgrade(request, socket, head);
+      return;
+    }
+    if (request.url?.startsWith("/_next/")) {
+      void upgrade(request, socket, head);
+      return;
+    }
+    socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
+  }
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
