@@ -1,10 +1,12 @@
 // Custom server: Next.js request handler plus WebSocket upgrades, with graceful shutdown.
 import http from "node:http";
+import type { Duplex } from "node:stream";
 import next from "next";
 import { gateRequest, gateUpgrade, warnAboutExposure } from "@/lib/auth/gate";
 import { loadConfig, type AppConfig } from "@/lib/config";
 import { logger } from "@/lib/log";
 import { createLiveSocketHandler, LIVE_PATH } from "@/lib/http/live-socket";
+import { createServerGuards } from "@/lib/http/server-guards";
 import {
   getProcessEngine,
   startProcessServices,
@@ -45,15 +47,23 @@ export async function startServer(options: {
   await app.prepare();
   const upgrade = app.getUpgradeHandler();
 
-  const server = http.createServer((request, response) => {
+  // Request ids, security headers, Host, cross-site and method checks, timeouts: lib/http/server-guards.ts.
+  const guards = createServerGuards({ config });
+  const server = http.createServer(guards.serverOptions, (request, response) => {
     // Per-client limits key on this; a client cannot set it itself.
     request.headers["x-client-address"] = clientAddress(request, config.server.trustProxy);
-    // Sign-in (AUTH_MODE): a request without a session is answered here, before Next sees it.
-    if (gateRequest(request, response, config)) return;
-    void handle(request, response);
+    guards.handleRequest(request, response, () => {
+      // Sign-in (AUTH_MODE): a request without a session is answered here, before Next sees it.
+      if (gateRequest(request, response, config)) return;
+      void handle(request, response);
+    });
   });
+  guards.attach(server);
   const live = createLiveSocketHandler(upgradeContext);
-  server.on("upgrade", (request, socket, head) => {
+  server.on("upgrade", (request, socket, head) =>
+    guards.handleUpgrade(request, socket, () => onUpgrade(request, socket, head)),
+  );
+  function onUpgrade(request: http.IncomingMessage, socket: Duplex, head: Buffer) {
     if (gateUpgrade(request, socket, config)) return;
     const pathname = new URL(request.url ?? "/", "http://localhost").pathname;
     if (pathname === LIVE_PATH) {
@@ -65,9 +75,7 @@ export async function startServer(options: {
       return;
     }
     socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
-  });
-  server.requestTimeout = 0;
-  server.headersTimeout = 60_000;
+  }
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -137,7 +145,7 @@ async function main() {
   exitOnSignals("shutting down", stop);
 }
 
-if (process.argv[1] && /server\.(ts|js)$/.test(process.argv[1])) {
+if (process.argv[1] && /(^|[\\/])server\.(ts|js)$/.test(process.argv[1])) {
   main().catch((error: unknown) => {
     console.error(error);
     process.exit(1);

@@ -153,7 +153,7 @@ export function getProcessServices(): Promise<Services> {
   return servicesOf(processState());
 }
 
-/** The process's configuration (sign-in reads it without waiting for storage). */
+/** The process's configuration (read from the environment on first use if nothing started the services; sign-in reads it without waiting for storage). */
 export function getProcessConfig(): AppConfig {
   return processState().config;
 }

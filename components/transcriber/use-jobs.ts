@@ -186,9 +186,13 @@ export function useJobs(): JobsApi {
               touch(key, (row) => ({ ...row, status: "cancelled", canRetry: true, finishedAt: Date.now() }));
               return;
             }
-            // Rejected files (unsupported, too large) would fail again; lost connections may not.
+            // Rejected files (unsupported, too large) would fail again; lost connections and a
+            // server busy with this client's other uploads (429) may not.
             const transient =
-              !(error instanceof ApiRequestError) || error.status === 0 || error.status >= 500;
+              !(error instanceof ApiRequestError) ||
+              error.status === 0 ||
+              error.status === 429 ||
+              error.status >= 500;
             if (!transient) uploadsRef.current.delete(key);
             touch(key, (row) => ({
               ...row,

@@ -40,6 +40,11 @@ const envSchema = z.object({
     .default(24 * 7),
   AUTH_ENTRA_TENANTS: z.string().optional(),
   AUTH_ENTRA_USERS: z.string().optional(),
+  HEADERS_TIMEOUT_SEC: z.coerce.number().min(1).max(600).default(20),
+  REQUEST_TIMEOUT_SEC: z.coerce.number().min(0).max(86_400).default(3600),
+  BODY_IDLE_TIMEOUT_SEC: z.coerce.number().min(0.1).max(3600).default(30),
+  JSON_MAX_MB: z.coerce.number().min(0.01).max(100).default(6),
+  UPLOADS_PER_CLIENT: z.coerce.number().int().min(1).max(1000).default(3),
   DATA_DIR: z.string().min(1).default("./data"),
   MODEL_DIR: z.string().min(1).default("./.cache/models"),
   SPEECH_PROVIDER: z.enum(["local", "azure", "openai-compatible", "fake"]).default("local"),
@@ -372,6 +377,25 @@ export type AuthConfig =
       users: string[];
     };
 
+/** How the server protects itself: the origins it answers for, its timeouts and its limits. */
+export interface HttpLimitsConfig {
+  /**
+   * The origins people reach the app at (`https://transcribe.example.com`), besides this machine's
+   * own names and addresses: accepted as `Host` and as the `Origin` of state-changing requests.
+   */
+  publicOrigins: string[];
+  /** Longest wait for a request's headers. */
+  headersTimeoutMs: number;
+  /** Longest wait for a whole request, body included (0: none). */
+  requestTimeoutMs: number;
+  /** A request body that sends nothing for this long is abandoned (408) and its connection closed. */
+  bodyIdleTimeoutMs: number;
+  /** Largest JSON body, counted as it arrives (413 beyond). */
+  jsonMaxBytes: number;
+  /** Uploads one client may have in progress at once (429 beyond). */
+  uploadsPerClient: number;
+}
+
 /** Typed, validated application configuration. */
 export interface AppConfig {
   env: "development" | "production" | "test";
@@ -382,6 +406,7 @@ export interface AppConfig {
     trustProxy: boolean;
   };
   auth: AuthConfig;
+  http: HttpLimitsConfig;
   /** Absolute folder for uploads, recordings and other runtime data. */
   dataDir: string;
   /** Absolute folder holding prepared model files. */
@@ -472,6 +497,14 @@ export function parseConfig(env: Record<string, string | undefined>, cwd = proce
     env: e.NODE_ENV,
     server: { port: e.PORT, host: e.HOST, trustProxy: e.TRUST_PROXY },
     auth: authConfig(e),
+    http: {
+      publicOrigins: e.PUBLIC_ORIGINS,
+      headersTimeoutMs: Math.round(e.HEADERS_TIMEOUT_SEC * 1000),
+      requestTimeoutMs: Math.round(e.REQUEST_TIMEOUT_SEC * 1000),
+      bodyIdleTimeoutMs: Math.round(e.BODY_IDLE_TIMEOUT_SEC * 1000),
+      jsonMaxBytes: Math.round(e.JSON_MAX_MB * 1024 * 1024),
+      uploadsPerClient: e.UPLOADS_PER_CLIENT,
+    },
     dataDir: path.resolve(cwd, e.DATA_DIR),
     modelDir: path.resolve(cwd, e.MODEL_DIR),
     speech: speechConfig(e, cwd, settings),

@@ -1,3 +1,4 @@
+import "./zod-config";
 import { z } from "zod";
 
 /** Body of `POST /api/transcriptions/:id/email`. */

@@ -1,3 +1,4 @@
+import "./zod-config";
 import { z } from "zod";
 
 /** Id of a transcription, its transcript and its recording: 17 lowercase letters and digits. */

@@ -2,6 +2,7 @@
  * The HTTP API's contract: zod schemas of every request and response, shared by the route
  * handlers and the browser client. Browser-safe: imports nothing but zod.
  */
+import "./zod-config";
 export * from "./auth";
 export * from "./email";
 export * from "./errors";

@@ -1,3 +1,4 @@
+import "./zod-config";
 import { z } from "zod";
 
 /** A message kept by the outbox sender (`EMAIL_PROVIDER=outbox`) instead of being sent. */

@@ -1,3 +1,4 @@
+import "./zod-config";
 import { z } from "zod";
 
 /** One page of a listing, newest first; `nextCursor` is null on the last page. */

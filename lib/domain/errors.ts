@@ -5,13 +5,17 @@ export const errorStatus = {
   missing_audio: 400,
   empty_file: 400,
   unauthorized: 401,
+  cross_site: 403,
   not_found: 404,
   session_not_found: 404,
   method_not_allowed: 405,
+  request_timeout: 408,
   conflict: 409,
   precondition_failed: 412,
   payload_too_large: 413,
   range_not_satisfiable: 416,
+  misdirected_request: 421,
+  headers_too_large: 431,
   audio_too_long: 413,
   unsupported_media_type: 415,
   undecodable_audio: 422,
@@ -20,6 +24,7 @@ export const errorStatus = {
   segments_mismatch: 422,
   precondition_required: 428,
   rate_limited: 429,
+  too_many_uploads: 429,
   too_many_sessions: 429,
   session_too_long: 413,
   audio_too_fast: 429,
@@ -36,10 +41,13 @@ export const errorStatus = {
 
 export type ErrorCode = keyof typeof errorStatus;
 
-/** The JSON body of every API failure. */
+/** The JSON body of every API failure; `requestId` (when the server knows it) matches its logs. */
 export interface ErrorEnvelope {
-  error: { code: ErrorCode; message: string };
+  error: { code: ErrorCode; message: string; requestId?: string };
 }
+
+/** `Retry-After` of a 429 whose thrower named no wait. */
+export const DEFAULT_RETRY_AFTER_SEC = 60;
 
 const appErrorBrand = Symbol.for("transcribe.app-error");
 
@@ -61,18 +69,32 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  /** Seconds the client should wait before trying again (sent as `Retry-After` on a 429 or 503). */
+  readonly retryAfterSec: number | undefined;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; retryAfterSec?: number }) {
     super(message, options);
     this.name = "AppError";
     this.code = code;
     this.status = errorStatus[code];
+    this.retryAfterSec = options?.retryAfterSec;
   }
 
   /** Extra response headers (e.g. `Content-Range` on a 416). */
   headers: Record<string, string> = {};
 
-  toEnvelope(): ErrorEnvelope {
-    return { error: { code: this.code, message: this.message } };
+  /** The reply's headers: {@link headers}, and `Retry-After` on every 429 (and a 503 that names a wait). */
+  responseHeaders(): Record<string, string> {
+    const headers = { ...this.headers };
+    const wait = this.retryAfterSec ?? (this.status === 429 ? DEFAULT_RETRY_AFTER_SEC : undefined);
+    if (wait !== undefined && (this.status === 429 || this.status === 503) && !headers["Retry-After"]) {
+      headers["Retry-After"] = String(Math.max(1, Math.ceil(wait)));
+    }
+    return headers;
+  }
+
+  toEnvelope(requestId?: string): ErrorEnvelope {
+    return { error: { code: this.code, message: this.message, ...(requestId ? { requestId } : {}) } };
   }
 }
 

@@ -7,6 +7,7 @@ import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import busboy from "busboy";
 import { AppError } from "@/lib/domain/errors";
+import { BodyIdleError, bodyTimeout, dropConnectionAfterReply, idleWatchdog } from "./body";
 
 /** A file received in a multipart upload, written to a temporary path. */
 export interface UploadedFile {
@@ -33,12 +34,15 @@ export interface MultipartLimits {
   maxFileBytes: number;
   headBytes: number;
   tempDir: string;
+  /** A body that sends nothing for this long is abandoned (408) and nothing is kept. */
+  idleMs: number;
 }
 
 /**
  * Streams a multipart/form-data request to disk without holding the file in memory. Files over
- * the limit are cut off and answered with 413; malformed bodies with 400. On failure nothing is
- * left on disk.
+ * the limit are cut off and answered with 413; malformed bodies with 400; a body that stops
+ * arriving for `idleMs` with 408 (and its connection is closed after the reply). On failure
+ * nothing is left on disk.
  */
 export async function parseMultipart(request: Request, limits: MultipartLimits): Promise<MultipartForm> {
   const contentType = request.headers.get("content-type") ?? "";
@@ -49,7 +53,10 @@ export async function parseMultipart(request: Request, limits: MultipartLimits):
     );
   }
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > limits.maxFileBytes + 1024 * 1024) throw tooLarge(limits.maxFileBytes);
+  if (declared > limits.maxFileBytes + 1024 * 1024) {
+    dropConnectionAfterReply();
+    throw tooLarge(limits.maxFileBytes);
+  }
   if (!request.body) throw new AppError("missing_audio", "The request has no body. Attach an audio file.");
 
   await fs.mkdir(limits.tempDir, { recursive: true });
@@ -107,10 +114,18 @@ export async function parseMultipart(request: Request, limits: MultipartLimits):
   });
 
   try {
-    await pipeline(Readable.fromWeb(request.body as WebReadableStream<Uint8Array>), parser);
+    await pipeline(
+      Readable.fromWeb(request.body as WebReadableStream<Uint8Array>),
+      idleWatchdog(limits.idleMs),
+      parser,
+    );
     await Promise.all(fileWrites);
   } catch (error) {
     await removeAll(written);
+    if (error instanceof BodyIdleError) {
+      dropConnectionAfterReply();
+      throw bodyTimeout(limits.idleMs);
+    }
     if (failure) throw failure;
     throw new AppError("bad_request", "The upload was interrupted or the multipart body is malformed.", {
       cause: error,

@@ -26,3 +26,28 @@ export class RateLimiter {
     }
   }
 }
+
+/** Counts work in progress for each key: at most `limit` at once (e.g. uploads per client). */
+export class ConcurrencyLimiter {
+  private readonly active = new Map<string, number>();
+
+  /** Takes a slot for `key` if one is free: the returned function gives it back (once). */
+  acquire(key: string, limit: number): (() => void) | null {
+    const count = this.active.get(key) ?? 0;
+    if (count >= limit) return null;
+    this.active.set(key, count + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.active.get(key) ?? 1) - 1;
+      if (left > 0) this.active.set(key, left);
+      else this.active.delete(key);
+    };
+  }
+
+  /** Slots taken for `key` now. */
+  count(key: string): number {
+    return this.active.get(key) ?? 0;
+  }
+}

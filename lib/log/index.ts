@@ -1,4 +1,14 @@
 import { loadConfig, type AppConfig } from "@/lib/config";
+import { redactFields, redactText } from "./redact";
+import { currentRequestScope } from "./request-scope";
+
+export { redactFields, redactText, REDACTED } from "./redact";
+export {
+  currentRequestScope,
+  runInRequestScope,
+  runOutsideRequestScope,
+  type RequestScope,
+} from "./request-scope";
 
 const levels = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
 type Level = Exclude<keyof typeof levels, "silent">;
@@ -23,12 +33,24 @@ function currentLevel(): AppConfig["logLevel"] {
 
 function write(level: Level, message: string, fields?: Record<string, unknown>): void {
   if (levels[level] < levels[currentLevel()]) return;
-  const line = JSON.stringify({ time: new Date().toISOString(), level, message, ...fields });
+  const requestId = currentRequestScope()?.requestId;
+  const line = JSON.stringify({
+    time: new Date().toISOString(),
+    level,
+    message: redactText(message),
+    ...(requestId ? { requestId } : {}),
+    ...(fields ? redactFields(fields) : {}),
+  });
   if (level === "error" || level === "warn") process.stderr.write(line + "\n");
   else process.stdout.write(line + "\n");
 }
 
-/** Structured JSON logger. Never pass secrets, e-mail addresses or transcript text to it. */
+/**
+ * Structured JSON logger: one object a line, with the request id of the request being served
+ * (see {@link runInRequestScope}). Every line is redacted on the way out (keys, passwords,
+ * cookies, tokens, transcript text and summaries by field name; e-mail addresses masked), but
+ * still never pass secrets or what people said to it on purpose.
+ */
 export const logger = {
   debug: (message: string, fields?: Record<string, unknown>) => write("debug", message, fields),
   info: (message: string, fields?: Record<string, unknown>) => write("info", message, fields),

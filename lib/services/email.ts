@@ -22,6 +22,7 @@ export async function emailTranscript(
     throw new AppError(
       "rate_limited",
       `Too many e-mails sent from here. Try again in ${Math.ceil(allowed.retryAfterSec / 60)} min.`,
+      { retryAfterSec: allowed.retryAfterSec },
     );
   }
   const engineName = transcript.engine === engine.info.id ? engine.info.name : transcript.engine;

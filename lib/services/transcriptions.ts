@@ -130,6 +130,7 @@ export function uploadLimits({ services }: ServiceContext) {
     maxFileBytes: services.config.audio.maxUploadBytes,
     headBytes: sniffLength,
     tempDir: path.join(services.tempDir, "uploads"),
+    idleMs: services.config.http.bodyIdleTimeoutMs,
   };
 }
 

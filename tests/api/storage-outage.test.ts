@@ -13,6 +13,7 @@ import {
   type EmbeddedAzuriteOptions,
 } from "@/lib/storage/azurite/embedded-azurite";
 import { configure, fetchJob, fixtures, readFixture, upload, waitForJob } from "../helpers/api";
+import { pollUntil } from "../helpers/app-process";
 import { runFfmpeg } from "../helpers/ffmpeg";
 import { blobNames, freePort, freePorts, rawClients, rowKeys } from "../helpers/storage";
 import { processTempDir } from "@/lib/util/temp-dir";
@@ -198,13 +199,17 @@ describe("uploads while storage is away", () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     await stopAzurite();
-    // The attempt fails when it stores the transcript (when the engine is done: later on a busy
-    // machine); from then on the job's state cannot be read.
-    let during = await fetchJob(id);
-    for (const deadline = Date.now() + 60_000; during.status === 200 && Date.now() < deadline;) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      during = await fetchJob(id);
-    }
+    // The attempt fails when it stores the transcript (its worker answers for the job until
+    // then, later on a loaded machine); from then on the job's state cannot be read.
+    const during = await pollUntil(
+      async () => {
+        const job = await fetchJob(id);
+        return job.status === 200 && job.body.status === "running" ? null : job;
+      },
+      60_000,
+      "the attempt to fail without storage",
+      100,
+    );
     expect({ status: during.status, code: (during.body.error as { code?: string })?.code }).toEqual({
       status: 503,
       code: "storage_unavailable",

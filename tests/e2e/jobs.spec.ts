@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test, type Locator, type Page } from "@playwright/test";
+import type { Locator, Page } from "@playwright/test";
+import { expect, test } from "./csp-fixture";
 import { runFfmpeg } from "../helpers/ffmpeg";
 
 const fixtures = path.resolve(__dirname, "..", "fixtures");

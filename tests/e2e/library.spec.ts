@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./csp-fixture";
 import { jfkPath, transcribeJfk } from "./transcribe-fixture";
 
 test("a transcript lives in the library: stored, downloaded, edited, exported, deleted", async ({ page }) => {

@@ -1,4 +1,5 @@
-import { chromium, expect, test, type Browser, type Page } from "@playwright/test";
+import { chromium, type Browser, type Page } from "@playwright/test";
+import { expect, test, watchCsp } from "./csp-fixture";
 import type { LiveServerMessage } from "@/lib/contract";
 import { chromiumArgs } from "../../playwright.config";
 import { fakeMicFile } from "./global-setup";
@@ -24,11 +25,15 @@ async function launchWithMicrophone(): Promise<Browser> {
   });
 }
 
-async function openPage(browser: Browser): Promise<{ page: Page; frames: LiveServerMessage[] }> {
+async function openPage(
+  browser: Browser,
+): Promise<{ page: Page; frames: LiveServerMessage[]; cspViolations: string[] }> {
   const context = await browser.newContext({
     baseURL: test.info().project.use.baseURL,
     permissions: ["microphone"],
   });
+  // The AudioWorklet and the socket must get past the page's CSP.
+  const cspViolations = await watchCsp(context);
   const page = await context.newPage();
   // What the server says on the socket, to know which recording the session became.
   const frames: LiveServerMessage[] = [];
@@ -40,7 +45,7 @@ async function openPage(browser: Browser): Promise<{ page: Page; frames: LiveSer
   });
   await page.goto("/");
   await expect(page.getByTestId("engine-status")).toContainText(/ready/i);
-  return { page, frames };
+  return { page, frames, cspViolations };
 }
 
 /** The editor's text in lower case without punctuation: live utterances punctuate as they end. */
@@ -77,7 +82,7 @@ async function stopAfterSpeech(page: Page): Promise<number> {
 test("live transcription shows words while speaking, and stop opens the saved transcript, marked Live in the library", async () => {
   const browser = await launchWithMicrophone();
   try {
-    const { page, frames } = await openPage(browser);
+    const { page, frames, cspViolations } = await openPage(browser);
     await page.getByTestId("live-button").click();
     await expect(page.getByTestId("live-state")).toHaveText("Live");
     await expectLevelMoves(page);
@@ -101,6 +106,7 @@ test("live transcription shows words while speaking, and stop opens the saved tr
       "href",
       `/transcripts/${saved.transcriptionId}`,
     );
+    expect(cspViolations).toEqual([]);
   } finally {
     await browser.close();
   }

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./csp-fixture";
 import { transcribeJfk } from "./transcribe-fixture";
 
 const fixtures = path.resolve(__dirname, "..", "fixtures");

@@ -1,5 +1,6 @@
 import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./csp-fixture";
 
 const jfkPath = path.resolve(__dirname, "..", "fixtures", "jfk.wav");
 

@@ -1,5 +1,6 @@
 import path from "node:path";
-import { chromium, expect, test } from "@playwright/test";
+import { chromium } from "@playwright/test";
+import { expect, test, watchCsp } from "./csp-fixture";
 import { chromiumArgs } from "../../playwright.config";
 import { fakeMicFile } from "./global-setup";
 
@@ -56,6 +57,7 @@ test("record from the microphone and read the transcript", async () => {
       baseURL: test.info().project.use.baseURL,
       permissions: ["microphone"],
     });
+    const cspViolations = await watchCsp(context);
     const page = await context.newPage();
     await page.goto("/");
     await expect(page.getByTestId("engine-status")).toContainText(/ready/i);
@@ -70,6 +72,7 @@ test("record from the microphone and read the transcript", async () => {
     await page.getByTestId("record-button").click();
     await expect(page.getByTestId("transcript-text")).toHaveValue(/fellow americans/i);
     await expect(page.getByTestId("transcript-text")).toHaveValue(/what you can do for your country/i);
+    expect(cspViolations).toEqual([]);
   } finally {
     await browser.close();
   }

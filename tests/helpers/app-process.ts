@@ -150,8 +150,10 @@ export async function startTestServer(options: {
   ports: { blob: number; queue: number; table: number };
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** The server script: the route handlers behind bare node:http (default), or the real server.ts with Next.js (`tests/helpers/next-server.ts`, needs PORT in `env` and a build). */
+  entry?: string;
 }): Promise<{ process: AppProcess; port: number }> {
-  const child = startAppProcess("tests/helpers/crash-server.ts", {
+  const child = startAppProcess(options.entry ?? "tests/helpers/crash-server.ts", {
     ...baseEnv(),
     DATA_DIR: options.dataDir,
     STORAGE_PROVIDER: "azurite",

@@ -28,6 +28,14 @@ describe("parseConfig defaults", () => {
       // Loopback unless HOST says otherwise: with sign-in off, only this machine reaches the app.
       server: { port: 3000, host: "127.0.0.1", trustProxy: false },
       auth: { mode: "none" },
+      http: {
+        publicOrigins: [],
+        headersTimeoutMs: 20_000,
+        requestTimeoutMs: 3_600_000,
+        bodyIdleTimeoutMs: 30_000,
+        jsonMaxBytes: 6 * 1024 * 1024,
+        uploadsPerClient: 3,
+      },
       dataDir: path.join(cwd, "data"),
       modelDir: path.join(cwd, ".cache", "models"),
       speech: {
@@ -515,6 +523,31 @@ describe("parseConfig values", () => {
       maxUploadBytes: 10_485_760,
       maxDurationSec: 5400,
     });
+  });
+
+  it("reads the public origins, timeouts and request limits", () => {
+    const config = parseConfig(
+      {
+        PUBLIC_ORIGINS: " https://Transcribe.Example.com/ , http://10.0.0.5:8080",
+        HEADERS_TIMEOUT_SEC: "5",
+        REQUEST_TIMEOUT_SEC: "0",
+        BODY_IDLE_TIMEOUT_SEC: "2.5",
+        JSON_MAX_MB: "0.5",
+        UPLOADS_PER_CLIENT: "10",
+      },
+      cwd,
+    );
+    expect(config.http).toEqual({
+      publicOrigins: ["https://transcribe.example.com", "http://10.0.0.5:8080"],
+      headersTimeoutMs: 5000,
+      requestTimeoutMs: 0,
+      bodyIdleTimeoutMs: 2500,
+      jsonMaxBytes: 524_288,
+      uploadsPerClient: 10,
+    });
+    expect(configError({ PUBLIC_ORIGINS: "transcribe.example.com" }).message).toMatch(/PUBLIC_ORIGINS/);
+    expect(configError({ PUBLIC_ORIGINS: "ftp://files.example.com" }).message).toMatch(/PUBLIC_ORIGINS/);
+    expect(configError({ UPLOADS_PER_CLIENT: "0" }).message).toMatch(/UPLOADS_PER_CLIENT/);
   });
 
   it("resolves relative folders against the given working directory", () => {

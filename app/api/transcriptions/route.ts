@@ -10,7 +10,7 @@ import { ensureEngineConfigured, startTranscription, uploadLimits } from "@/lib/
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-export const POST = route({}, async ({ request }) => {
+export const POST = route({ upload: true }, async ({ request }) => {
   const context = await requestContext(request);
   // Before the body is read: an upload the engine cannot take fails at once.
   ensureEngineConfigured(context);
