@@ -48,7 +48,7 @@ export async function startServer(options: {
   const upgrade = app.getUpgradeHandler();
 
   // Request ids, security headers, Host, cross-site and method checks, timeouts: lib/http/server-guards.ts.
-  const guards = createServerGuards({ config });
+  const guards = createServerGuards({ config, signIn: config.auth.mode !== "none" });
   const server = http.createServer(guards.serverOptions, (request, response) => {
     // Per-client limits key on this; a client cannot set it itself.
     request.headers["x-client-address"] = clientAddress(request, config.server.trustProxy);

@@ -5,6 +5,9 @@
  * and an HTML page. A new route must be added here.
  */
 export const apiRoutes: ReadonlyArray<{ path: string; methods: readonly string[] }> = [
+  { path: "/api/auth/session", methods: ["GET"] },
+  { path: "/api/auth/sign-in", methods: ["POST"] },
+  { path: "/api/auth/sign-out", methods: ["POST"] },
   { path: "/api/health", methods: ["GET"] },
   { path: "/api/jobs", methods: ["GET"] },
   { path: "/api/outbox", methods: ["GET"] },
