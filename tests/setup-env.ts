@@ -11,3 +11,6 @@ process.env.STORAGE_OWNER ??= `test-${process.pid}-${Math.random().toString(36).
 const jobsSuffix = Math.random().toString(36).slice(2, 10);
 process.env.JOBS_TABLE ??= `jobs${jobsSuffix}`;
 process.env.JOBS_QUEUE ??= `jobs-${jobsSuffix}`;
+// And its own container of live audio: recovering abandoned sessions looks at every owner's, so a
+// file that recovers sessions would otherwise save another file's session waiting to be resumed.
+process.env.STORAGE_LIVE_CONTAINER ??= `live-${jobsSuffix}`;

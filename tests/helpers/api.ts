@@ -29,6 +29,7 @@ export const testSettings: Readonly<Record<string, string | undefined>> = Object
   AZURE_STORAGE_CONNECTION_STRING: process.env.AZURE_STORAGE_CONNECTION_STRING,
   JOBS_TABLE: process.env.JOBS_TABLE,
   JOBS_QUEUE: process.env.JOBS_QUEUE,
+  STORAGE_LIVE_CONTAINER: process.env.STORAGE_LIVE_CONTAINER,
 });
 
 let current: Record<string, string | undefined> = { ...testSettings };
