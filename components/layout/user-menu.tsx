@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { signOut } from "@/lib/client/auth";
+import { holdSignInRedirect } from "@/lib/client/request";
 import type { SessionResponse } from "@/lib/contract";
 import { cn } from "@/components/ui/cn";
 import { SignOutIcon, SpinnerIcon, UserIcon } from "@/components/ui/icons";
@@ -16,6 +17,9 @@ export function UserMenu({ session, className }: { session: SessionResponse; cla
 
   async function leave() {
     setBusy(true);
+    // Requests still under way answer 401 once the session ends: they must not send the page
+    // to the sign-in page with a way back here.
+    holdSignInRedirect();
     try {
       await signOut();
     } finally {

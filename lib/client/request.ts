@@ -95,9 +95,17 @@ export async function request(url: string, options: RequestOptions = {}): Promis
   return { status: response.status, ok: response.ok, body: await response.text(), headers: response.headers };
 }
 
+let signInRedirectHeld = false;
+
+/** Stops answers of 401 from moving the page (signing out: the page goes to the sign-in page itself). */
+export function holdSignInRedirect(): void {
+  signInRedirectHeld = true;
+}
+
 /** A session that ended (or none, with sign-in on): the page goes to sign in and comes back. */
 function goToSignIn(): void {
-  if (typeof window === "undefined" || window.location.pathname === "/sign-in") return;
+  if (signInRedirectHeld || typeof window === "undefined" || window.location.pathname === "/sign-in") return;
+  signInRedirectHeld = true;
   const here = `${window.location.pathname}${window.location.search}`;
   window.location.assign(here === "/" ? "/sign-in" : `/sign-in?next=${encodeURIComponent(here)}`);
 }
