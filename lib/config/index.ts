@@ -7,6 +7,14 @@ const booleanish = z
   .transform((value) => value === "true" || value === "1" || value === "yes");
 
 /** A base URL of an HTTP service. */
+/** A comma-separated setting as its trimmed, non-empty items. */
+const commaList = z.string().transform((value) =>
+  value
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
+
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" });
 
 const envSchema = z.object({
@@ -14,14 +22,7 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().min(1).default("127.0.0.1"),
   TRUST_PROXY: booleanish.default(false),
-  PUBLIC_ORIGINS: z
-    .string()
-    .transform((value) =>
-      value
-        .split(",")
-        .map((item) => item.trim())
-        .filter(Boolean),
-    )
+  PUBLIC_ORIGINS: commaList
     .pipe(
       z.array(
         z
@@ -72,14 +73,7 @@ const envSchema = z.object({
     )
     .optional(),
   AZURE_SPEECH_PROFANITY: z.enum(["masked", "removed", "raw"]).default("masked"),
-  AZURE_SPEECH_AUTO_LANGUAGES: z
-    .string()
-    .transform((value) =>
-      value
-        .split(",")
-        .map((item) => item.trim())
-        .filter(Boolean),
-    )
+  AZURE_SPEECH_AUTO_LANGUAGES: commaList
     .pipe(
       z
         .array(z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})+$/, "must be locales such as en-US"))
