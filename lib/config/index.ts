@@ -557,6 +557,10 @@ class ProviderSettings {
     for (const name of malformed) this.claimed.add(name);
     return {
       fault: (message, variables) => faults.push({ message, variables }),
+      requireAll: (names, describe) => {
+        const missing = names.filter((name) => !this.given(name));
+        if (missing.length > 0) faults.push({ message: describe(missing.join(" and ")), variables: missing });
+      },
       problem: () => {
         const all = [
           ...faults,
@@ -579,6 +583,8 @@ class ProviderSettings {
 
 interface ProviderCheck {
   fault(message: string, variables: string[]): void;
+  /** A fault naming those of `names` that are not set (`describe` words it), when any is not. */
+  requireAll(names: Array<keyof Env>, describe: (missing: string) => string): void;
   problem(): ProviderProblem | null;
 }
 
@@ -625,12 +631,10 @@ function summaryConfig(e: Env, settings: ProviderSettings): SummaryConfig {
         "AZURE_OPENAI_API_KEY",
         "AZURE_OPENAI_USE_ENTRA_ID",
       ]);
-      const missing = (["AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_DEPLOYMENT"] as const).filter(
-        (name) => !settings.given(name),
+      check.requireAll(
+        ["AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_DEPLOYMENT"],
+        (missing) => `SUMMARY_PROVIDER=azure-openai needs ${missing}`,
       );
-      if (missing.length > 0) {
-        check.fault(`SUMMARY_PROVIDER=azure-openai needs ${missing.join(" and ")}`, missing);
-      }
       if (!settings.given("AZURE_OPENAI_API_KEY") && !e.AZURE_OPENAI_USE_ENTRA_ID) {
         check.fault(
           "SUMMARY_PROVIDER=azure-openai needs AZURE_OPENAI_API_KEY or AZURE_OPENAI_USE_ENTRA_ID=true",
@@ -656,10 +660,10 @@ function summaryConfig(e: Env, settings: ProviderSettings): SummaryConfig {
     }
     case "openai-compatible": {
       const check = settings.check(["OPENAI_BASE_URL", "OPENAI_MODEL", "OPENAI_API_KEY"]);
-      const missing = (["OPENAI_BASE_URL", "OPENAI_MODEL"] as const).filter((name) => !settings.given(name));
-      if (missing.length > 0) {
-        check.fault(`SUMMARY_PROVIDER=openai-compatible needs ${missing.join(" and ")}`, missing);
-      }
+      check.requireAll(
+        ["OPENAI_BASE_URL", "OPENAI_MODEL"],
+        (missing) => `SUMMARY_PROVIDER=openai-compatible needs ${missing}`,
+      );
       const problem = check.problem();
       if (problem || !e.OPENAI_BASE_URL || !e.OPENAI_MODEL)
         return { provider, problem: problem ?? impossible() };
@@ -835,15 +839,10 @@ function openAiSpeechConfig(
         "AZURE_OPENAI_SPEECH_DEPLOYMENT",
       ]);
     }
-    const missing = (["AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY"] as const).filter(
-      (name) => !settings.given(name),
+    check.requireAll(
+      ["AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY"],
+      (missing) => `SPEECH_PROVIDER=openai-compatible with AZURE_OPENAI_SPEECH_DEPLOYMENT needs ${missing}`,
     );
-    if (missing.length > 0) {
-      check.fault(
-        `SPEECH_PROVIDER=openai-compatible with AZURE_OPENAI_SPEECH_DEPLOYMENT needs ${missing.join(" and ")}`,
-        missing,
-      );
-    }
     if (e.AZURE_OPENAI_ENDPOINT) {
       checkAzureKey(check, "AZURE_OPENAI_API_KEY", e.AZURE_OPENAI_API_KEY, e.AZURE_OPENAI_ENDPOINT);
     }
@@ -866,15 +865,11 @@ function openAiSpeechConfig(
     "OPENAI_SPEECH_API_KEY",
     "OPENAI_SPEECH_MAX_MB",
   ]);
-  const missing = (["OPENAI_SPEECH_BASE_URL", "OPENAI_SPEECH_MODEL"] as const).filter(
-    (name) => !settings.given(name),
+  check.requireAll(
+    ["OPENAI_SPEECH_BASE_URL", "OPENAI_SPEECH_MODEL"],
+    (missing) =>
+      `SPEECH_PROVIDER=openai-compatible needs ${missing} (or AZURE_OPENAI_SPEECH_DEPLOYMENT for Azure OpenAI)`,
   );
-  if (missing.length > 0) {
-    check.fault(
-      `SPEECH_PROVIDER=openai-compatible needs ${missing.join(" and ")} (or AZURE_OPENAI_SPEECH_DEPLOYMENT for Azure OpenAI)`,
-      missing,
-    );
-  }
   const problem = check.problem();
   if (problem || !e.OPENAI_SPEECH_BASE_URL || !e.OPENAI_SPEECH_MODEL)
     return { problem: problem ?? impossible() };
