@@ -4,6 +4,7 @@ import path from "node:path";
 import { queueOrphanedRecordings } from "@/lib/services/transcriptions";
 import { createId } from "@/lib/util/ids";
 import { configure, currentContext, fetchJob, fixtures, waitForJob } from "../helpers/api";
+import { storeInterruptedRecording } from "../helpers/library";
 import { wordErrorRate } from "../helpers/wer";
 
 const jfkText = fs.readFileSync(path.join(fixtures, "jfk.txt"), "utf8");
@@ -19,33 +20,9 @@ afterAll(async () => {
   fs.rmSync(workDir, { recursive: true, force: true });
 });
 
-/** A recording as a previous process left it: stored, with a transcription id, and no transcript. */
-async function storeInterruptedRecording(extra: { transcriptionError?: string } = {}) {
-  const {
-    services: { storage },
-    owner,
-  } = await currentContext();
-  const copy = path.join(workDir, `copy-${createId()}.wav`);
-  fs.copyFileSync(path.join(fixtures, "jfk.wav"), copy);
-  const recording = {
-    id: createId(),
-    name: "Board meeting.wav",
-    createdAt: new Date().toISOString(),
-    durationSec: null,
-    sizeBytes: fs.statSync(copy).size,
-    contentType: "audio/wav",
-    language: "en-US",
-    transcriptionId: createId(),
-    diarize: false,
-    ...extra,
-  };
-  await storage.recordings.uploadFile(owner, recording, copy);
-  return recording;
-}
-
 describe("recordings an earlier version left without a job", () => {
   it("queues a stored recording whose job was lost, and transcribes it", async () => {
-    const recording = await storeInterruptedRecording();
+    const recording = await storeInterruptedRecording(workDir);
     expect((await fetchJob(recording.transcriptionId)).status).toBe(404);
 
     expect(await queueOrphanedRecordings(await currentContext())).toBe(1);
@@ -61,7 +38,7 @@ describe("recordings an earlier version left without a job", () => {
   });
 
   it("leaves alone recordings whose transcription failed for good", async () => {
-    const failed = await storeInterruptedRecording({ transcriptionError: "undecodable_audio" });
+    const failed = await storeInterruptedRecording(workDir, { transcriptionError: "undecodable_audio" });
     expect(await queueOrphanedRecordings(await currentContext())).toBe(0);
     expect((await fetchJob(failed.transcriptionId)).status).toBe(404);
   });

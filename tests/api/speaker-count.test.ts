@@ -10,9 +10,9 @@ import type { Services } from "@/lib/services";
 import { queueOrphanedRecordings } from "@/lib/services/transcriptions";
 import { FakeSpeechEngine } from "@/lib/speech/fake/fake-engine";
 import { createId } from "@/lib/util/ids";
-import { configure, currentContext, fixtures, readFixture, upload, waitForJob } from "../helpers/api";
+import { configure, currentContext, readFixture, upload, waitForJob } from "../helpers/api";
 import { pollUntil } from "../helpers/app-process";
-import { listRecordings } from "../helpers/library";
+import { listRecordings, storeInterruptedRecording } from "../helpers/library";
 
 const jfk = readFixture("jfk.wav");
 const header = inspectWav(jfk, jfk.length);
@@ -85,22 +85,11 @@ describe("the number of speakers of an upload", () => {
   });
 
   it("survives a lost job: the job rebuilt from the recording's metadata keeps it", async () => {
-    const { owner } = await currentContext();
-    const copy = path.join(workDir, `orphan-${createId()}.wav`);
-    fs.copyFileSync(path.join(fixtures, "jfk.wav"), copy);
-    const recording = {
-      id: createId(),
+    const recording = await storeInterruptedRecording(workDir, {
       name: "Interrupted.wav",
-      createdAt: new Date().toISOString(),
-      durationSec: null,
-      sizeBytes: fs.statSync(copy).size,
-      contentType: "audio/wav",
-      language: "en-US",
-      transcriptionId: createId(),
       diarize: true,
       speakers: 4,
-    };
-    await services.storage.recordings.uploadFile(owner, recording, copy);
+    });
 
     expect(await queueOrphanedRecordings(await currentContext())).toBe(1);
     const { body } = await waitForJob(recording.transcriptionId);

@@ -13,7 +13,8 @@ import { GET as exportAllRoute } from "@/app/api/transcriptions/export.csv/route
 import { GET as listRecordingsRoute } from "@/app/api/recordings/route";
 import { DELETE as deleteRecordingRoute } from "@/app/api/recordings/[id]/route";
 import { GET as recordingAudioRoute } from "@/app/api/recordings/[id]/audio/route";
-import { fixtures } from "./api";
+import { createId } from "@/lib/util/ids";
+import { currentContext, fixtures } from "./api";
 
 const base = "http://localhost";
 
@@ -164,3 +165,33 @@ export function readSpeech(name: string, text: string): Buffer {
 }
 
 export { parseCsv } from "./csv";
+
+/**
+ * A recording as a previous process left it: a copy of jfk.wav stored (via `workDir`) with a
+ * transcription id, and neither a job nor a transcript. `overrides` change its metadata.
+ */
+export async function storeInterruptedRecording(
+  workDir: string,
+  overrides: Partial<Pick<RecordingMetadata, "name" | "diarize" | "speakers" | "transcriptionError">> = {},
+) {
+  const {
+    services: { storage },
+    owner,
+  } = await currentContext();
+  const copy = path.join(workDir, `copy-${createId()}.wav`);
+  fs.copyFileSync(path.join(fixtures, "jfk.wav"), copy);
+  const recording = {
+    id: createId(),
+    name: "Board meeting.wav",
+    createdAt: new Date().toISOString(),
+    durationSec: null,
+    sizeBytes: fs.statSync(copy).size,
+    contentType: "audio/wav",
+    language: "en-US",
+    transcriptionId: createId(),
+    diarize: false,
+    ...overrides,
+  };
+  await storage.recordings.uploadFile(owner, recording, copy);
+  return recording;
+}
