@@ -54,14 +54,14 @@ port.on("message", (request: ThreadRequest) => {
       return;
     case "live-decode":
       engine.decodeSamples(request.samples, { final: request.final }).then(
-        (segments) => post({ type: "live-decoded", id: request.id, segments }),
-        (error: unknown) => post({ type: "live-error", id: request.id, error: describe(error) }),
+        (segments) => post({ type: "segments-ready", id: request.id, segments }),
+        (error: unknown) => post({ type: "segments-failed", id: request.id, error: describe(error) }),
       );
       return;
     case "label-speakers":
       engine.labelSpeakers(request.audio, request.segments, { speakers: request.speakers }).then(
-        (segments) => post({ type: "live-decoded", id: request.id, segments }),
-        (error: unknown) => post({ type: "live-error", id: request.id, error: describe(error) }),
+        (segments) => post({ type: "segments-ready", id: request.id, segments }),
+        (error: unknown) => post({ type: "segments-failed", id: request.id, error: describe(error) }),
       );
       return;
     case "close":

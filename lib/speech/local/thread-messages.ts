@@ -29,8 +29,9 @@ export type ThreadReply =
   | { type: "warmed"; status: EngineStatus }
   | { type: "warm-failed"; status: EngineStatus; error: ThreadError }
   | { type: "progress"; id: number; fraction: number }
-  | { type: "live-decoded"; id: number; segments: Segment[] }
-  | { type: "live-error"; id: number; error: ThreadError }
+  /** The answer to a `live-decode` or `label-speakers` request. */
+  | { type: "segments-ready"; id: number; segments: Segment[] }
+  | { type: "segments-failed"; id: number; error: ThreadError }
   | { type: "segments"; id: number; segments: Segment[] }
   | { type: "result"; id: number; result: SpeechResult; status: EngineStatus }
   | { type: "error"; id: number; error: ThreadError; status: EngineStatus };

@@ -50,8 +50,8 @@ export class ThreadedSpeechEngine implements SpeechEngine, LiveModel {
   private lastId = 0;
   /** The voice activity model of live streams, on this thread (loaded on first use). */
   private liveVadModel: Promise<SileroVad> | null = null;
-  /** Live requests waiting for the thread's answer. */
-  private readonly liveCalls = new Map<
+  /** Requests outside the job calls (live decodes, speaker labels) waiting for the thread's answer. */
+  private readonly askCalls = new Map<
     number,
     { resolve(value: unknown): void; reject(error: unknown): void }
   >();
@@ -174,7 +174,7 @@ export class ThreadedSpeechEngine implements SpeechEngine, LiveModel {
   /** Sends a request answered outside the job calls (its data copied) and waits for the answer. */
   private ask(request: Extract<ThreadRequest, { type: "live-decode" | "label-speakers" }>): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      this.liveCalls.set(request.id, { resolve, reject });
+      this.askCalls.set(request.id, { resolve, reject });
       this.inThread.add(request.id);
       this.send(request);
     });
@@ -259,11 +259,11 @@ export class ThreadedSpeechEngine implements SpeechEngine, LiveModel {
       case "segments":
         this.calls.get(reply.id)?.options.onSegments?.(reply.segments);
         return;
-      case "live-decoded":
-        this.answerLive(reply.id)?.resolve(reply.segments);
+      case "segments-ready":
+        this.answerCall(reply.id)?.resolve(reply.segments);
         return;
-      case "live-error":
-        this.answerLive(reply.id)?.reject(toError(reply.error));
+      case "segments-failed":
+        this.answerCall(reply.id)?.reject(toError(reply.error));
         return;
       case "result":
         this.inThread.delete(reply.id);
@@ -283,9 +283,9 @@ export class ThreadedSpeechEngine implements SpeechEngine, LiveModel {
     return call;
   }
 
-  private answerLive(id: number) {
-    const call = this.liveCalls.get(id);
-    this.liveCalls.delete(id);
+  private answerCall(id: number) {
+    const call = this.askCalls.get(id);
+    this.askCalls.delete(id);
     this.inThread.delete(id);
     this.idle();
     return call;
@@ -326,8 +326,8 @@ export class ThreadedSpeechEngine implements SpeechEngine, LiveModel {
     );
     for (const call of this.calls.values()) call.reject(failure);
     this.calls.clear();
-    for (const call of this.liveCalls.values()) call.reject(failure);
-    this.liveCalls.clear();
+    for (const call of this.askCalls.values()) call.reject(failure);
+    this.askCalls.clear();
     this.inThread.clear();
     this.idle();
   }
